@@ -1,0 +1,317 @@
+"""Children, families, adults, cases and sessions: the case manager's records."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from yos.lib.dates import age_on
+from yos.lib.models import DomainModel, new_reference
+
+
+class Family(DomainModel):
+    """A household and the wider family around one or more children.
+
+    Whole-family approach: one allocated case manager coordinates all work.
+    """
+
+    name = models.CharField("family name", max_length=150)
+    team = models.ForeignKey("yos.Team", on_delete=models.PROTECT, related_name="families")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_families",
+    )
+    address = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:family-detail", args=[self.pk])
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """The 2021 census high-level groups, as the YJB returns use them."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class SEN(models.TextChoices):
+    NONE = "none", "No special educational needs"
+    SUPPORT = "sen_support", "SEN support"
+    EHCP = "ehcp", "Education, health and care plan"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class CareStatus(models.TextChoices):
+    NONE = "none", "Not looked after"
+    LOOKED_AFTER = "looked_after", "Looked-after child"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+
+
+class Child(DomainModel):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(
+        max_length=12, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+    )
+    address = models.TextField(blank=True)
+    school = models.ForeignKey(
+        "yos.School", null=True, blank=True, on_delete=models.PROTECT, related_name="pupils"
+    )
+    sen = models.CharField(
+        "special educational needs", max_length=12, choices=SEN.choices, default=SEN.NOT_KNOWN
+    )
+    sen_notes = models.TextField(blank=True)
+    care_status = models.CharField(
+        "looked-after status", max_length=14, choices=CareStatus.choices, default=CareStatus.NONE
+    )
+    responsible_authority = models.CharField(max_length=150, blank=True)
+    social_care = models.BooleanField("social care involved", default=False)
+    early_help = models.BooleanField("Early Help involved", default=False)
+    mappa = models.BooleanField("MAPPA involved", default=False)
+    partner_notes = models.TextField("partner-agency notes", blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:child-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def age(self) -> int:
+        """Age today in whole years, derived from the date of birth (never stored)."""
+        return age_on(self.date_of_birth, timezone.localdate())
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            # A reference that reveals neither the name nor the date of birth.
+            self.reference = new_reference("C")
+        super().save(*args, **kwargs)
+
+
+class ChildView(DomainModel):
+    """The child's views, wishes and feelings, recorded over time
+    (corporate parenting principles 2 and 3, seed 002)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="views")
+    recorded_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("what the child said")
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Views of {self.child} on {self.recorded_on:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return self.child.get_absolute_url() + "#views"
+
+
+class Adult(DomainModel):
+    """A parent or carer in a family."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_language = models.CharField(max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:adult-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    OTHER_CARER = "other_carer", "Other carer"
+
+
+class AdultChild(DomainModel):
+    """How one adult is related to one child."""
+
+    adult = models.ForeignKey(Adult, on_delete=models.PROTECT, related_name="child_links")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="adult_links")
+    relationship = models.CharField(max_length=14, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField()
+    resident = models.BooleanField(help_text="Lives with the child")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["adult", "child"], name="one_link_per_adult_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adult} – {self.get_relationship_display().lower()} of {self.child}"
+
+    def get_absolute_url(self) -> str:
+        return self.adult.get_absolute_url()
+
+
+class CaseKind(models.TextChoices):
+    PREVENTION = "prevention", "Prevention"
+    TRIAGE = "triage", "Triage at police custody"
+    COMMUNITY_RESOLUTION = "community_resolution", "Community resolution"
+    YOUTH_CAUTION = "youth_caution", "Youth caution"
+    YOUTH_CONDITIONAL_CAUTION = "youth_conditional_caution", "Youth conditional caution"
+    BAIL_REMAND = "bail_remand", "Bail or remand"
+    REFERRAL_ORDER = "referral_order", "Referral order"
+    YRO = "yro", "Youth rehabilitation order"
+    DTO = "dto", "Detention and training order"
+    PARENTING = "parenting", "Parenting support or parenting order"
+
+    @classmethod
+    def statutory(cls) -> set[str]:
+        """Kinds that follow an offence: the child must be under 18 at its date."""
+        return {k.value for k in cls} - {cls.PREVENTION.value, cls.PARENTING.value}
+
+    @classmethod
+    def court_orders(cls) -> set[str]:
+        return {cls.REFERRAL_ORDER.value, cls.YRO.value, cls.DTO.value}
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Case(DomainModel):
+    """One intervention episode with a child."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=12, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=CaseKind.choices)
+    status = models.CharField(
+        max_length=10, choices=CaseStatus.choices, default=CaseStatus.REFERRED
+    )
+    referred_on = models.DateField()
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    offence_date = models.DateField(null=True, blank=True)
+    offence = models.CharField("offence", max_length=200, blank=True)
+    closure_reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("referred_on")),
+                name="case_closed_after_referred",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case-detail", args=[self.pk])
+
+    @property
+    def family(self) -> Family:
+        return self.child.family
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference("K")
+        super().save(*args, **kwargs)
+
+
+class SessionKind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+    GROUP = "group", "Group"
+    FAMILY = "family", "Family"
+    PARENTING = "parenting", "Parenting session"
+    HOME_VISIT = "home_visit", "Home visit"
+
+
+class Attendance(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ATTENDED = "attended", "Attended"
+    UNEXCUSED = "unexcused", "Unexcused absence"
+    EXCUSED = "excused", "Excused absence"
+
+
+class Session(DomainModel):
+    """A planned or held appointment on a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(max_length=12, choices=SessionKind.choices)
+    starts_at = models.DateTimeField()
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, default=Attendance.PLANNED
+    )
+    absence_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["case", "-starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.starts_at:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:session-edit", args=[self.pk])

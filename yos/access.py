@@ -1,0 +1,211 @@
+"""Every access rule of the service, in one place.
+
+Views declare who may reach them with ``@policy(...)`` (a URL-walk test fails
+on any view without one), then fetch every object through ``get_for_user`` and
+start every list from ``visible``. The rules:
+
+* Role first: a role that has no business with an area gets a 404, the same
+  answer as for a record that does not exist, so existence never leaks.
+* Then the object: records hang off a family (its team and allocated case
+  manager), a school (school staff), or the victims' side (victim workers).
+  Not visible → 404; visible but not changeable by this user → 403.
+
+Each domain model is listed in RULES with the path from it to its family or
+school. A model missing from RULES is visible to nobody (deny by default).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from yos.models import Role, User
+
+log = logging.getLogger("yos.security")
+
+NOT_FOUND = "Page not found"  # one message for "not yours" and "does not exist"
+
+CASEWORK = (Role.CASE_MANAGER, Role.SUPERVISOR)
+ALL_ROLES = tuple(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a model is reached: `family` is the ORM path to its Family ("" for
+    Family itself), `school` the path to the School whose staff may work on it,
+    `victims` marks the victims' side, kept apart from everything else."""
+
+    family: str | None = None
+    school: str | None = None
+    victims: bool = False
+
+
+RULES: dict[str, Rule] = {
+    # cases
+    "cases.Family": Rule(family=""),
+    "cases.Child": Rule(family="family"),
+    "cases.ChildView": Rule(family="child__family"),
+    "cases.Adult": Rule(family="family"),
+    "cases.AdultChild": Rule(family="child__family"),
+    "cases.Case": Rule(family="child__family"),
+    "cases.Session": Rule(family="case__child__family"),
+}
+
+
+def register(label: str, rule: Rule) -> None:
+    """Add the rule for a model (apps call this from their models module)."""
+    RULES[label] = rule
+
+
+def rule_for(model: type[models.Model]) -> Rule | None:
+    return RULES.get(model._meta.label)
+
+
+# --- Roles --------------------------------------------------------------------
+
+
+def role_of(user) -> Role | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def team_ids(user: User) -> list[int]:
+    if not hasattr(user, "_team_ids_cache"):
+        user._team_ids_cache = list(user.teams.values_list("id", flat=True))
+    return user._team_ids_cache
+
+
+def policy(*roles: Role, public: bool = False) -> Callable:
+    """Declare who may reach a view. Anonymous users are sent to sign in;
+    a signed-in user whose role is not listed gets a 404.
+
+    ``policy(public=True)`` marks a page anyone may see (sign-in, health).
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not public:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if role_of(request.user) not in roles:
+                    log.info("denied role=%s path=%s", role_of(request.user), request.path)
+                    raise Http404(NOT_FOUND)
+            return view(request, *args, **kwargs)
+
+        wrapped.access_policy = "public" if public else tuple(r.value for r in roles)
+        return wrapped
+
+    return decorate
+
+
+# --- Objects ------------------------------------------------------------------
+
+
+def _family_q(user: User, path: str, *, write: bool) -> Q | None:
+    """Which families' records this user may read (or change, with write)."""
+    prefix = f"{path}__" if path else ""
+    role = role_of(user)
+    if role == Role.CASE_MANAGER:
+        if write:
+            return Q(**{f"{prefix}case_manager_id": user.pk})
+        return Q(**{f"{prefix}team_id__in": team_ids(user)})
+    if role == Role.SUPERVISOR and not write:
+        if user.service_wide:
+            return Q()
+        return Q(**{f"{prefix}team_id__in": team_ids(user)})
+    return None
+
+
+def _q(user: User, rule: Rule, *, write: bool) -> Q | None:
+    """The filter for a rule, or None when the user may see nothing of it."""
+    role = role_of(user)
+    if role is None:
+        return None
+    if rule.victims:
+        return Q() if role == Role.VICTIM_WORKER else None
+    if role == Role.SCHOOL_STAFF:
+        if rule.school is None or user.school_id is None:
+            return None
+        return Q(**{f"{rule.school}_id" if rule.school else "id": user.school_id})
+    if rule.family is None:
+        return None
+    return _family_q(user, rule.family, write=write)
+
+
+def visible(user: User, qs: QuerySet | type[models.Model], *, write: bool = False) -> QuerySet:
+    """The records of qs this user may read (or change, with write=True)."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    rule = rule_for(qs.model)
+    q = _q(user, rule, write=write) if rule else None
+    if q is None:
+        return qs.none()
+    return qs.filter(q)
+
+
+def can_change(user: User, obj: models.Model) -> bool:
+    """Whether user may change obj (one query, or none for a role that never may)."""
+    rule = rule_for(type(obj))
+    q = _q(user, rule, write=True) if rule else None
+    if q is None:
+        return False
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def get_for_user(user: User, qs: QuerySet | type[models.Model], pk, *, write: bool = False):
+    """The object with pk if user may read it, else 404; with write=True, 403
+    when it is visible but not theirs to change."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    try:
+        obj = visible(user, qs).get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if write and not can_change(user, obj):
+        log.info("denied write user=%s model=%s pk=%s", user.pk, obj._meta.label, obj.pk)
+        raise PermissionDenied("You cannot change this record")
+    return obj
+
+
+def family_of(obj: models.Model):
+    """The family an object hangs off (None for school-only or victim records)."""
+    rule = rule_for(type(obj))
+    if rule is None or rule.family is None:
+        return None
+    if rule.family == "":
+        return obj
+    return attrgetter(rule.family.replace("__", "."))(obj)
+
+
+# --- Named abilities -----------------------------------------------------------
+
+
+def can_allocate(user: User) -> bool:
+    """Allocation of families to case managers: supervisors only."""
+    return role_of(user) == Role.SUPERVISOR
+
+
+def can_approve(user: User) -> bool:
+    """Approvals (breach referral, contract termination, case closure): supervisors."""
+    return role_of(user) == Role.SUPERVISOR
+
+
+def allocatable_case_managers(user: User, team_ids_: Iterable[int] | None = None) -> QuerySet:
+    """Case managers this supervisor may allocate work to."""
+    qs = User.objects.filter(groups__name=Role.CASE_MANAGER.value, is_active=True)
+    if not user.service_wide:
+        qs = qs.filter(teams__in=team_ids(user))
+    if team_ids_ is not None:
+        qs = qs.filter(teams__in=list(team_ids_))
+    return qs.distinct()

@@ -1,0 +1,77 @@
+"""Form plumbing shared by every app: GOV.UK rendering and plain-English errors."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+
+def _the(label: str) -> str:
+    """'Date of birth' → 'the date of birth' for messages such as 'Enter …'."""
+    text = str(label)
+    return text[0].lower() + text[1:] if text else text
+
+
+class GDSDateField(DateInputField):
+    """The GOV.UK day/month/year date input with messages that name the field."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs):
+        super().__init__(label=label, required=required, **kwargs)
+        self.error_messages["required"] = f"Enter {_the(label)}"
+        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+        if value.year < 1900:
+            raise ValidationError(f"{self.label} must be after 1900", code="invalid")
+        return value
+
+
+class GDSFormMixin:
+    """Renders through crispy-forms-gds with a submit button, and replaces
+    Django's generic "This field is required." with a message naming the field.
+
+    Forms set ``submit_label``; fields keep any ``required`` message they set.
+    """
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            generic = forms.Field.default_error_messages["required"]
+            if field.error_messages.get("required") in (generic, None):
+                verb = (
+                    "Select"
+                    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                    else "Enter"
+                )
+                field.error_messages["required"] = f"{verb} {_the(field.label or '')}".strip()
+        self.helper = FormHelper(self)
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class SignInForm(GDSFormMixin, AuthenticationForm):
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": "Enter a correct username and password",
+        "inactive": "This account is inactive",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )

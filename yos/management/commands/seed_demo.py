@@ -1,0 +1,76 @@
+"""Invented demo data: one service, two teams, two schools, one user per role.
+
+Later apps add their own demo records through a `demo.seed(ctx)` function in
+each app. Refuses to run when DEBUG is off: demo users must never reach a
+production database.
+"""
+
+import importlib
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from yos.models import Role, School, Team, User
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - invented, DEBUG only
+DEMO_USERS = [
+    # username, first, last, role, team index or None, school index or None
+    ("casemanager", "Casey", "Morgan", Role.CASE_MANAGER, 0, None),
+    ("casemanager2", "Robin", "Ellis", Role.CASE_MANAGER, 0, None),
+    ("casemanager3", "Jordan", "Patel", Role.CASE_MANAGER, 1, None),
+    ("supervisor", "Sam", "Okafor", Role.SUPERVISOR, 0, None),
+    ("victimworker", "Alex", "Reid", Role.VICTIM_WORKER, 0, None),
+    ("school", "Jamie", "Fletcher", Role.SCHOOL_STAFF, None, 0),
+    ("school2", "Taylor", "Brooks", Role.SCHOOL_STAFF, None, 1),
+    ("admin", "Avery", "Lewis", Role.ADMINISTRATOR, None, None),
+]
+APPS_WITH_DEMO = ["cases", "orders", "contracts", "victims", "yos.jobs_demo"]
+
+
+class Command(BaseCommand):
+    help = "Load invented demo data and print the demo users (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo refuses to run when DEBUG is off.")
+        with transaction.atomic():
+            ctx = seed_base()
+            for app in APPS_WITH_DEMO:
+                try:
+                    module = importlib.import_module(f"{app}.demo" if "." not in app else app)
+                except ModuleNotFoundError:
+                    continue
+                module.seed(ctx)
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {first} {last} – {role.label}")
+
+
+def seed_base() -> dict:
+    """Teams, schools and users; returns them for the apps' demo seeders."""
+    teams = [Team.objects.get_or_create(name=n)[0] for n in ("North team", "South team")]
+    schools = [
+        School.objects.get_or_create(urn=urn, defaults={"name": name, "address": addr})[0]
+        for urn, name, addr in (
+            ("900001", "Hillcrest Academy", "1 Hill Road, Demo Town"),
+            ("900002", "Riverside High School", "2 River Lane, Demo Town"),
+        )
+    ]
+    users = {}
+    for username, first, last, role, team, school in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@example.invalid"
+        user.school = schools[school] if school is not None else None
+        user.service_wide = False
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role.value)])
+        user.teams.set([teams[team]] if team is not None else [])
+        if role == Role.SUPERVISOR:
+            user.teams.set(teams)  # the demo supervisor manages both teams
+        users[username] = user
+    return {"teams": teams, "schools": schools, "users": users}

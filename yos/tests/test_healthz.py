@@ -1,0 +1,12 @@
+def test_it_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_it_reports_redis_down_with_503(client, db, settings):
+    # Nothing listens on port 1: a real refused connection, not a mock.
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "ok", "redis": "down"}

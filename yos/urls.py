@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yos import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("access-log/", views.access_log, name="access-log"),
+    path("cases/", include("cases.urls")),
+    path("orders/", include("orders.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("victims/", include("victims.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "yos.errors.not_found"
+handler500 = "yos.errors.server_error"
+handler403 = "yos.errors.forbidden"

@@ -1,0 +1,95 @@
+"""Sign-in, home, health and the read-access log."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from yos import access
+from yos.forms import SignInForm
+from yos.models import AccessLog, Role
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+sign_in.access_policy = "public"
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class SignOutView(auth_views.LogoutView):
+    template_name = "registration/logged_out.html"
+
+
+sign_out = SignOutView.as_view()
+sign_out.access_policy = "public"
+
+
+@access.policy(*access.ALL_ROLES)
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page. Apps add their own panels to it."""
+    from yos.home import home_context  # apps contribute panels, imported late
+
+    return render(request, "home.html", home_context(request))
+
+
+@require_GET
+@never_cache
+@access.policy(public=True)
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and (when configured) Redis reachability; 503 if either is down."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            ).ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            checks["redis"] = "down"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
+
+
+@access.policy(Role.ADMINISTRATOR)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who read which personal record, newest first; filter by user or record."""
+    entries = AccessLog.objects.select_related("user", "content_type")
+    user_id = request.GET.get("user", "")
+    if user_id.isdigit():
+        entries = entries.filter(user_id=int(user_id))
+    model = request.GET.get("model", "")
+    object_id = request.GET.get("object", "")
+    if model and object_id.isdigit():
+        entries = entries.filter(content_type__model=model.lower(), object_id=int(object_id))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "yos/access_log.html",
+        {"page": page, "user_filter": user_id, "model_filter": model, "object_filter": object_id},
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    access.log.warning("csrf failure path=%s", request.path)
+    return render(request, "403_csrf.html", status=403)
