@@ -117,3 +117,43 @@ class AccessLog(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("access-log") + f"?user={self.user_id}"
+
+
+class StoredDocument(models.Model):
+    """A generated PDF or an uploaded file, kept privately.
+
+    Who made it, when, why, and the SHA-256 of its bytes. Served only by
+    yos.views.document_download, which checks access to the record the
+    document is about and logs the download. Never deleted from the UI.
+    """
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", "Letter"
+        CONTRACT = "contract", "Contract document"
+        SIGNED_SCAN = "signed_scan", "Scanned signed copy"
+        EVIDENCE = "evidence", "Evidence"
+        EXPORT = "export", "Subject access export"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to="documents/%Y/%m/", max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    mime_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-download", args=[self.pk])

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("access-log/", views.access_log, name="access-log"),
+    path("documents/<int:pk>/download", views.document_download, name="document-download"),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET
 
 from yos import access
 from yos.forms import SignInForm
-from yos.models import AccessLog, Role
+from yos.lib.audit import log_read
+from yos.lib.files import EXTENSION
+from yos.models import AccessLog, Role, StoredDocument
 
 
 @method_decorator(access.policy(public=True), name="dispatch")
@@ -93,3 +95,20 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     access.log.warning("csrf failure path=%s", request.path)
     return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+@access.policy(*access.ALL_ROLES)
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A stored document, to whoever may read the record it is about; logged."""
+    doc = StoredDocument.objects.select_related("content_type").filter(pk=pk).first()
+    if doc is None:
+        raise Http404(access.NOT_FOUND)
+    subject = access.get_for_user(request.user, doc.content_type.model_class(), doc.object_id)
+    log_read(request, subject, action=AccessLog.Action.DOWNLOAD, reason=f"document {doc.pk}")
+    filename = f"{doc.kind}-{doc.pk}.{EXTENSION.get(doc.mime_type, 'bin')}"
+    response = FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=filename, content_type=doc.mime_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,76 @@
+"""Private storage of generated PDFs and uploads, with hashes and type sniffing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+
+from yos.models import StoredDocument
+
+ALLOWED_UPLOADS = {  # magic bytes → MIME type; the name and browser's type are ignored
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+EXTENSION = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+UPLOAD_TYPE_ERROR = "The file must be a PDF, JPG or PNG"
+UPLOAD_EMPTY_ERROR = "The selected file is empty"
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sniff(head: bytes) -> str | None:
+    """The MIME type read from a file's first bytes, or None if not allowed."""
+    for magic, mime in ALLOWED_UPLOADS.items():
+        if head.startswith(magic):
+            return mime
+    return None
+
+
+def validate_upload(upload: UploadedFile, *, max_bytes: int) -> str:
+    """Check an upload's size and real type; returns its MIME type."""
+    if upload.size == 0:
+        raise ValidationError(UPLOAD_EMPTY_ERROR)
+    if upload.size > max_bytes:
+        raise ValidationError(f"The file must be smaller than {max_bytes // (1024 * 1024)}MB")
+    upload.seek(0)
+    mime = sniff(upload.read(16))
+    upload.seek(0)
+    if mime is None:
+        raise ValidationError(UPLOAD_TYPE_ERROR)
+    return mime
+
+
+def store_document(
+    *,
+    content: bytes,
+    kind: str,
+    subject: models.Model,
+    by,
+    reason: str,
+    mime_type: str = "application/pdf",
+    original_name: str = "",
+) -> StoredDocument:
+    """Save bytes under a generated name (never the user's) and record them."""
+    name = f"{secrets.token_hex(16)}.{EXTENSION.get(mime_type, 'bin')}"
+    doc = StoredDocument(
+        kind=kind,
+        mime_type=mime_type,
+        size=len(content),
+        sha256=sha256_of(content),
+        created_by=by,
+        reason=reason,
+        subject=subject,
+        original_name=original_name[:200],
+    )
+    doc._history_user = by
+    doc.file.save(name, ContentFile(content), save=False)
+    doc.save()
+    return doc
