@@ -58,6 +58,9 @@ RULES: dict[str, Rule] = {
     "cases.AdultChild": Rule(family="child__family"),
     "cases.Case": Rule(family="child__family"),
     "cases.Session": Rule(family="case__child__family"),
+    # yos: flags and letters are scoped by the family or school they concern
+    "yos.Flag": Rule(family="family", school="school"),
+    "yos.Letter": Rule(family="family", school="school"),
 }
 
 

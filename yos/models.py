@@ -157,3 +157,143 @@ class StoredDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("document-download", args=[self.pk])
+
+
+class Flag(models.Model):
+    """Something that needs doing, raised by the nightly job (or a service).
+
+    One open flag per (kind, subject): the partial unique constraint makes a
+    rerun of the job a no-op. A flag resolves itself when its condition no
+    longer holds. `family` / `school` scope who sees it (yos.access.RULES).
+    """
+
+    class Kind(models.TextChoices):
+        COUNSELLING_ENDING = "counselling_ending", "Counselling period ending"
+        COUNSELLING_ENDED = "counselling_ended", "Counselling period ended: now voluntary"
+        REQUIREMENT_ENDING = "requirement_ending", "Order requirement ending"
+        REQUIREMENT_ENDED = "requirement_ended", "Order requirement ended"
+        CASE_DUE_FOR_CLOSURE = "case_due_for_closure", "Case due for closure"
+        CONTRACT_ENDING = "contract_ending", "Contract ending soon"
+        CONTRACT_REVIEW_OVERDUE = "contract_review_overdue", "Contract review overdue"
+        CONTRACT_UNSIGNED = "contract_unsigned", "Contract not signed in time"
+        VICTIM_CONTACT_OVERDUE = "victim_contact_overdue", "Victim first contact overdue"
+        RETENTION_DUE = "retention_due", "Past its retention period"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    family = models.ForeignKey(
+        "cases.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
+    )
+    due_on = models.DateField(help_text="The date the flagged period ends or ended")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_flag_per_kind_and_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_on:%d %B %Y})"
+
+    def get_absolute_url(self) -> str:
+        subject = self.subject
+        return subject.get_absolute_url() if subject is not None else reverse("home")
+
+
+class Letter(models.Model):
+    """A generated letter: kind, recipient, the record it is about, the reason,
+    the stored PDF (with its SHA-256) and how and when it was sent.
+
+    `dedupe_key` (a natural key the caller builds, e.g. "order-warning:<failure
+    id>:<adult id>") makes generation idempotent across reruns and crashes.
+    """
+
+    class Kind(models.TextChoices):
+        CONTRACT_WARNING = "contract_warning", "Parenting contract warning letter"
+        ORDER_WARNING = "order_warning", "Parenting order warning letter"
+        COUNSELLING_ENDED = "counselling_ended", "Notice: counselling now voluntary"
+        CONTRACT_COPY = "contract_copy", "Copy of parenting contract"
+
+    class SentBy(models.TextChoices):
+        NOT_SENT = "not_sent", "Not sent yet"
+        POST = "post", "Post"
+        EMAIL = "email", "Email"
+        HAND = "hand", "By hand"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    recipient = models.ForeignKey("cases.Adult", on_delete=models.PROTECT, related_name="letters")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    family = models.ForeignKey(
+        "cases.Family", null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
+    reason = models.TextField()
+    document = models.OneToOneField(StoredDocument, on_delete=models.PROTECT, related_name="letter")
+    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.CharField(max_length=10, choices=SentBy.choices, default=SentBy.NOT_SENT)
+    sent_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-generated_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return self.document.get_absolute_url()
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256
+
+
+class JobRun(models.Model):
+    """One run of a nightly job: when, for which date, what it did, what failed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped: another run held the lock"
+
+    job = models.CharField(max_length=60)
+    run_date = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    counts = models.JSONField(default=dict)
+    errors = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.run_date} – {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("home")
