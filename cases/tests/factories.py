@@ -1,9 +1,9 @@
 """Factories for the case records, with fixed, invented values."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
-from django.utils import timezone
 
 from cases.models import (
     Adult,
@@ -80,4 +80,4 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     kind = SessionKind.ONE_TO_ONE
-    starts_at = factory.LazyFunction(lambda: timezone.make_aware(dt.datetime(2026, 10, 5, 10, 0)))
+    starts_at = dt.datetime(2026, 10, 5, 10, 0, tzinfo=ZoneInfo("Europe/London"))
