@@ -21,6 +21,18 @@ def _private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = settings.PRIVATE_STORAGE_ROOT
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_off_by_default(settings):
+    """Most tests are about what a role may do once signed in; the two-factor
+    step is tested on its own (yos/tests/test_two_factor.py) with it on."""
+    settings.OTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture
+def second_factor_on(settings):
+    settings.OTP_REQUIRED_ROLES = ["supervisor", "administrator"]
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="North team")

@@ -27,6 +27,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from yos.models import Role, User
 
@@ -58,9 +61,49 @@ RULES: dict[str, Rule] = {
     "cases.AdultChild": Rule(family="child__family"),
     "cases.Case": Rule(family="child__family"),
     "cases.Session": Rule(family="case__child__family"),
+    # orders
+    "orders.ParentingOrder": Rule(family="child__family"),
+    "orders.OrderRequirement": Rule(family="order__child__family"),
+    "orders.OrderSession": Rule(family="case__child__family"),
+    "orders.FailureToComply": Rule(family="order__child__family"),
+    "orders.BreachReferral": Rule(family="failure__order__child__family"),
+    # contracts: reached through the pupil's family (case work) or the contract's school
+    "contracts.ParentingContract": Rule(family="pupil__family", school="school"),
+    "contracts.ContractParent": Rule(family="contract__pupil__family", school="contract__school"),
+    "contracts.LeadPractitionerChange": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
+    "contracts.ContractStatusChange": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
+    "contracts.ContractRequirement": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
+    "contracts.ContractDocument": Rule(family="contract__pupil__family", school="contract__school"),
+    "contracts.ContractSignature": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
+    "contracts.ContractCopySent": Rule(family="contract__pupil__family", school="contract__school"),
+    "contracts.ContractReview": Rule(family="contract__pupil__family", school="contract__school"),
+    "contracts.RequirementProgress": Rule(
+        family="review__contract__pupil__family", school="review__contract__school"
+    ),
+    "contracts.ContractNonCompliance": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
+    "contracts.AttendanceReferral": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
     # yos: flags and letters are scoped by the family or school they concern
     "yos.Flag": Rule(family="family", school="school"),
     "yos.Letter": Rule(family="family", school="school"),
+    # victims: kept apart, victim workers only; reparation is the child's side
+    "victims.Victim": Rule(victims=True),
+    "victims.VictimOffence": Rule(victims=True),
+    "victims.VictimContact": Rule(victims=True),
+    "victims.VictimUpdate": Rule(victims=True),
+    "victims.RestorativeJusticeWork": Rule(victims=True),
+    "victims.Reparation": Rule(family="case__child__family"),
 }
 
 
@@ -88,11 +131,13 @@ def team_ids(user: User) -> list[int]:
     return user._team_ids_cache
 
 
-def policy(*roles: Role, public: bool = False) -> Callable:
+def policy(*roles: Role, public: bool = False, before_second_factor: bool = False) -> Callable:
     """Declare who may reach a view. Anonymous users are sent to sign in;
-    a signed-in user whose role is not listed gets a 404.
+    a signed-in user whose role is not listed gets a 404; a user who still
+    owes the second factor (yos.twofactor) is sent to give it.
 
-    ``policy(public=True)`` marks a page anyone may see (sign-in, health).
+    ``policy(public=True)`` marks a page anyone may see (sign-in, health);
+    ``before_second_factor=True`` the two-factor pages themselves.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -104,12 +149,22 @@ def policy(*roles: Role, public: bool = False) -> Callable:
                 if role_of(request.user) not in roles:
                     log.info("denied role=%s path=%s", role_of(request.user), request.path)
                     raise Http404(NOT_FOUND)
+                if not before_second_factor and needs_second_factor(request):
+                    return redirect(
+                        f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}"
+                    )
             return view(request, *args, **kwargs)
 
         wrapped.access_policy = "public" if public else tuple(r.value for r in roles)
         return wrapped
 
     return decorate
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    from yos.twofactor import needs_second_factor as owed  # the sign-in module, imported late
+
+    return owed(request)
 
 
 # --- Objects ------------------------------------------------------------------
@@ -212,3 +267,36 @@ def allocatable_case_managers(user: User, team_ids_: Iterable[int] | None = None
     if team_ids_ is not None:
         qs = qs.filter(teams__in=list(team_ids_))
     return qs.distinct()
+
+
+# --- Contracts -------------------------------------------------------------------
+
+
+def contract_pupils(user: User) -> QuerySet:
+    """The pupils this user may start a parenting contract for: school staff,
+    the pupils recorded at their school (only to pick one: the Child page stays
+    closed to them); case managers, the children of families allocated to them
+    who have a school."""
+    from cases.models import Child
+
+    role = role_of(user)
+    if role == Role.SCHOOL_STAFF and user.school_id is not None:
+        return Child.objects.filter(school_id=user.school_id)
+    if role == Role.CASE_MANAGER:
+        return visible(user, Child, write=True).filter(school__isnull=False)
+    return Child.objects.none()
+
+
+def can_terminate_contract(user: User, contract) -> bool:
+    """School staff end their school's contracts (the governing body is the
+    party); a contract with the local authority is ended by a YOS supervisor
+    (PRODUCT.md: supervisors approve contract terminations) or the family's
+    allocated case manager."""
+    role = role_of(user)
+    if role == Role.SCHOOL_STAFF:
+        return contract.school_id == user.school_id
+    if role == Role.SUPERVISOR:
+        return contract.la_is_party and visible(user, type(contract)).filter(pk=contract.pk).exists()
+    if role == Role.CASE_MANAGER:
+        return contract.la_is_party and can_change(user, contract)
+    return False

@@ -3,9 +3,42 @@ not registered in the admin (administrators never see it without a reason)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from yos.models import AccessLog, School, Team, User
+from yos import access
+from yos.models import AccessLog, Role, School, Team, User
+
+
+class YosAdminSite(admin.AdminSite):
+    """The Django admin for administrators only, after the second factor."""
+
+    site_header = "Service configuration"
+    site_title = "Service configuration"
+
+    def has_permission(self, request):
+        return (
+            super().has_permission(request)
+            and access.role_of(request.user) == Role.ADMINISTRATOR
+            and not access.needs_second_factor(request)
+        )
+
+    def login(self, request, extra_context=None):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if access.role_of(request.user) == Role.ADMINISTRATOR and access.needs_second_factor(
+            request
+        ):
+            next_url = request.GET.get("next", reverse("admin:index"))
+            return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': next_url})}")
+        raise Http404(access.NOT_FOUND)
+
+
+admin.site.__class__ = YosAdminSite
 
 
 @admin.register(User)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_celery_beat",
     "yos",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "yos.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -155,6 +158,11 @@ AXES_RESET_ON_SUCCESS = True
 # per-username lock, which is what axes.W006 warns about (docs/security.md).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Two-factor sign-in (TOTP, django-otp): required for these roles, available to
+# everyone from the "Two-factor authentication" page.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["supervisor", "administrator"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SERVICE_NAME)
 
 # Policy: 30 minutes idle, 8 hours absolute (docs/security.md).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

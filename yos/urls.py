@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import views
+from yos import twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("two-factor/setup/", twofactor.setup, name="two-factor-setup"),
+    path("two-factor/verify/", twofactor.verify, name="two-factor-verify"),
     path("access-log/", views.access_log, name="access-log"),
     path("documents/<int:pk>/download", views.document_download, name="document-download"),
     path("cases/", include("cases.urls")),
