@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup static lint clean
+.PHONY: run test setup static lint audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r yos cases orders contracts victims -ll -ii -x '*/tests/*,*/migrations/*'
+
+# Needs an advisory service (PyPI's JSON API or OSV); see docs/security.md.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit -r requirements.lock --strict
 
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run
