@@ -189,6 +189,14 @@ class Flag(models.Model):
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="flags"
     )
+    child = models.ForeignKey(
+        "cases.Child",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flags",
+        help_text="The child the flagged record is about, for the child page",
+    )
     due_on = models.DateField(help_text="The date the flagged period ends or ended")
     raised_at = models.DateTimeField(auto_now_add=True)
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -200,7 +208,12 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["kind", "resolved_at"]),
+            models.Index(fields=["family", "resolved_at"]),
+            models.Index(fields=["school", "resolved_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "content_type", "object_id"],
@@ -249,6 +262,9 @@ class Letter(models.Model):
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
     )
+    child = models.ForeignKey(
+        "cases.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
     reason = models.TextField()
     document = models.OneToOneField(StoredDocument, on_delete=models.PROTECT, related_name="letter")
     generated_at = models.DateTimeField(auto_now_add=True)
@@ -288,12 +304,29 @@ class JobRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     counts = models.JSONField(default=dict)
     errors = models.TextField(blank=True)
+    holder = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process that ran it"
+    )
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"])]
+        constraints = [
+            # The lock on databases without advisory locks (SQLite): one
+            # running row per job. On PostgreSQL pg_try_advisory_lock comes first.
+            models.UniqueConstraint(
+                fields=["job"],
+                condition=models.Q(status="running"),
+                name="one_running_job_run_per_job",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} for {self.run_date} – {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("home")
+        return reverse("job-runs")
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

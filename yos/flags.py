@@ -1,0 +1,219 @@
+"""Flags and letters: raised and resolved in bulk by the nightly job, shown on pages.
+
+Writes: ``flags_sync`` makes the open flags of one kind exactly the set the
+caller computed (raise the missing, resolve the ones whose condition no longer
+holds, move a due date that changed), set-based and with history rows written
+in the same transaction by the same user.
+
+Reads: the extension hooks of yos/extensions.py (``home_panels``,
+``child_panels``, ``family_panels``), each scoped through yos.access and
+costing a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from yos import access
+from yos.models import Flag, JobRun, Letter, Role
+
+CONTRACT_KINDS = (
+    Flag.Kind.CONTRACT_ENDING,
+    Flag.Kind.CONTRACT_REVIEW_OVERDUE,
+    Flag.Kind.CONTRACT_UNSIGNED,
+)
+PANEL_LIMIT = 50  # flags on one panel; the rest are counted, not listed
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A flag that should be open: its due date and who it is scoped to."""
+
+    due_on: date
+    family_id: int | None = None
+    school_id: int | None = None
+    child_id: int | None = None
+
+
+# --- Writes --------------------------------------------------------------------
+
+
+def flags_sync(
+    *, kind: str, model: type[models.Model], wanted: dict[int, Wanted], by
+) -> dict[str, int]:
+    """Make the open flags of `kind` on `model` exactly `wanted` (object id →
+    Wanted). Returns {"raised", "resolved", "updated", "open"}.
+
+    Idempotent: a second call with the same `wanted` changes nothing. Runs in
+    one transaction; every inserted or changed row gets a history row by `by`.
+    """
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    with transaction.atomic():
+        open_flags = {
+            flag.object_id: flag
+            for flag in Flag.objects.filter(
+                kind=kind, content_type=content_type, resolved_at__isnull=True
+            )
+        }
+        # 1. Raise the flags that are wanted and not open.
+        raise_ids = wanted.keys() - open_flags.keys()
+        new = [
+            Flag(
+                kind=kind,
+                content_type=content_type,
+                object_id=object_id,
+                due_on=wanted[object_id].due_on,
+                family_id=wanted[object_id].family_id,
+                school_id=wanted[object_id].school_id,
+                child_id=wanted[object_id].child_id,
+                raised_by=by,
+            )
+            for object_id in sorted(raise_ids)
+        ]
+        if new:
+            bulk_create_with_history(new, Flag, batch_size=500, default_user=by)
+        # 2. Resolve the open flags whose condition no longer holds.
+        resolved = [open_flags[object_id] for object_id in open_flags.keys() - wanted.keys()]
+        for flag in resolved:
+            flag.resolved_at, flag.resolved_by = now, by
+        if resolved:
+            bulk_update_with_history(
+                resolved, Flag, ["resolved_at", "resolved_by"], batch_size=500, default_user=by
+            )
+        # 3. Move the due date (and scope) of open flags whose record changed.
+        changed = []
+        for object_id in open_flags.keys() & wanted.keys():
+            flag, want = open_flags[object_id], wanted[object_id]
+            current = (flag.due_on, flag.family_id, flag.school_id, flag.child_id)
+            if current != (want.due_on, want.family_id, want.school_id, want.child_id):
+                flag.due_on, flag.family_id = want.due_on, want.family_id
+                flag.school_id, flag.child_id = want.school_id, want.child_id
+                changed.append(flag)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Flag,
+                ["due_on", "family", "school", "child"],
+                batch_size=500,
+                default_user=by,
+            )
+    return {
+        "raised": len(new),
+        "resolved": len(resolved),
+        "updated": len(changed),
+        "open": len(wanted),
+    }
+
+
+# --- Reads ---------------------------------------------------------------------
+
+
+def open_flags(user, *, kinds: Iterable[str] | None = None) -> models.QuerySet:
+    """The open flags this user may see, soonest due first, with what the
+    panels show (the subject's URL comes from a prefetched generic relation)."""
+    qs = access.visible(user, Flag).filter(resolved_at__isnull=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return qs.select_related("family", "child", "school").prefetch_related("subject")
+
+
+def letters_for(user) -> models.QuerySet:
+    """The letters this user may see, newest first, with recipient and document."""
+    return (
+        access.visible(user, Letter)
+        .select_related("recipient", "document", "family", "child")
+        .order_by("-generated_at", "-id")
+    )
+
+
+def last_job_runs(limit: int = 5) -> list[JobRun]:
+    return list(JobRun.objects.all()[:limit])
+
+
+def _flags_panel(title: str, flags: models.QuerySet, *, empty: str) -> dict:
+    listed = list(flags[:PANEL_LIMIT])
+    total = len(listed) if len(listed) < PANEL_LIMIT else flags.count()
+    return {
+        "template": "yos/flags_panel.html",
+        "title": title,
+        "flags": listed,
+        "total": total,
+        "empty": empty,
+    }
+
+
+def home_panels(user) -> list[dict]:
+    """Case managers: the open flags of their allocated families. School staff:
+    their school's contract flags. Supervisors: open flags by kind across their
+    teams, and the last job runs (a failed run shows in red)."""
+    role = access.role_of(user)
+    if role == Role.CASE_MANAGER:
+        flags = open_flags(user).filter(family__case_manager=user)
+        return [_flags_panel("Things to do", flags, empty="Nothing is flagged on your cases.")]
+    if role == Role.SCHOOL_STAFF:
+        flags = open_flags(user, kinds=CONTRACT_KINDS)
+        return [
+            _flags_panel("Parenting contracts to act on", flags, empty="No contract needs action.")
+        ]
+    if role == Role.SUPERVISOR:
+        by_kind = (
+            access.visible(user, Flag)
+            .filter(resolved_at__isnull=True)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .order_by("kind")
+        )
+        labels = dict(Flag.Kind.choices)
+        return [
+            {
+                "template": "yos/flags_summary_panel.html",
+                "rows": [(labels.get(r["kind"], r["kind"]), r["n"]) for r in by_kind],
+            },
+            {"template": "yos/jobs_panel.html", "runs": last_job_runs()},
+        ]
+    if role == Role.ADMINISTRATOR:
+        return [{"template": "yos/jobs_panel.html", "runs": last_job_runs()}]
+    return []
+
+
+def child_panels(user, child) -> list[dict]:
+    flags = open_flags(user).filter(child=child)
+    letters = letters_for(user).filter(child=child)
+    return _record_panels(flags, letters)
+
+
+def family_panels(user, family) -> list[dict]:
+    flags = open_flags(user).filter(family=family)
+    letters = letters_for(user).filter(family=family)
+    return _record_panels(flags, letters)
+
+
+def _record_panels(flags: models.QuerySet, letters: models.QuerySet) -> list[dict]:
+    return [
+        _flags_panel("Flags", flags, empty="Nothing is flagged."),
+        {"template": "yos/flags_letters_panel.html", "letters": list(letters[:PANEL_LIMIT])},
+    ]
+
+
+def flag_counts(user) -> dict[str, int]:
+    """Open flags per kind that the user may see (for dashboards)."""
+    rows = (
+        access.visible(user, Flag)
+        .filter(resolved_at__isnull=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def unsent_letters(user) -> models.QuerySet:
+    return letters_for(user).filter(Q(sent_by=Letter.SentBy.NOT_SENT))
