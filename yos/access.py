@@ -296,7 +296,30 @@ def can_terminate_contract(user: User, contract) -> bool:
     if role == Role.SCHOOL_STAFF:
         return contract.school_id == user.school_id
     if role == Role.SUPERVISOR:
-        return contract.la_is_party and visible(user, type(contract)).filter(pk=contract.pk).exists()
+        return (
+            contract.la_is_party and visible(user, type(contract)).filter(pk=contract.pk).exists()
+        )
     if role == Role.CASE_MANAGER:
         return contract.la_is_party and can_change(user, contract)
     return False
+
+
+# --- victims ------------------------------------------------------------------------
+
+
+def can_open_victim_with_reason(user: User) -> bool:
+    """Administrators may open a victim's record, but only after giving a
+    reason that the view logs with the read (PRODUCT.md: "never case content
+    without a logged reason"). Victim workers need no reason."""
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def victim_for_administrator(user: User, qs: QuerySet, pk):
+    """The victim with pk for an administrator (the caller asks for the reason
+    and logs it before showing anything); 404 for anyone else or no such victim."""
+    if not can_open_victim_with_reason(user):
+        raise Http404(NOT_FOUND)
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
