@@ -19,6 +19,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -130,7 +131,7 @@ def letters_for(user) -> models.QuerySet:
     """The letters this user may see, newest first, with recipient and document."""
     return (
         access.visible(user, Letter)
-        .select_related("recipient", "document", "family", "child")
+        .select_related("recipient", "document", "family", "child", "generated_by")
         .order_by("-generated_at", "-id")
     )
 
@@ -139,13 +140,21 @@ def last_job_runs(limit: int = 5) -> list[JobRun]:
     return list(JobRun.objects.all()[:limit])
 
 
+def flag_url(flag: Flag) -> str:
+    """The page of the flagged record ("" while its app has no page for it)."""
+    try:
+        return flag.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
 def _flags_panel(title: str, flags: models.QuerySet, *, empty: str) -> dict:
     listed = list(flags[:PANEL_LIMIT])
     total = len(listed) if len(listed) < PANEL_LIMIT else flags.count()
     return {
         "template": "yos/flags_panel.html",
         "title": title,
-        "flags": listed,
+        "rows": [(flag, flag_url(flag)) for flag in listed],
         "total": total,
         "empty": empty,
     }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import twofactor, views
+from yos import job_views, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("two-factor/verify/", twofactor.verify, name="two-factor-verify"),
     path("access-log/", views.access_log, name="access-log"),
     path("documents/<int:pk>/download", views.document_download, name="document-download"),
+    path("jobs/", job_views.job_runs, name="job-runs"),
+    path("letters/", job_views.letter_list, name="letters"),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),

@@ -1,0 +1,57 @@
+"""The supervisors' view of the nightly jobs, and the list of letters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from yos import access, tasks
+from yos.flags import letters_for
+from yos.forms import GDSDateField, GDSFormMixin
+from yos.models import JobRun, Letter, Role
+
+DATE_IN_FUTURE = "The date to run the jobs for must be today or in the past"
+RUN_QUEUED = "The nightly jobs for {day} will run shortly. Refresh this page to see the result."
+
+
+class RerunForm(GDSFormMixin, forms.Form):
+    submit_label = "Run the jobs for this date"
+    run_date = GDSDateField(label="Date to run the jobs for")
+
+    def clean_run_date(self):
+        day = self.cleaned_data["run_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(DATE_IN_FUTURE)
+        return day
+
+
+@access.policy(Role.SUPERVISOR, Role.ADMINISTRATOR)
+def job_runs(request: HttpRequest) -> HttpResponse:
+    """The last nightly job runs, newest first (a failed run shows in red with
+    its errors), and a form to run the jobs again for a date."""
+    form = RerunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["run_date"]
+        # Sent after the request's transaction commits; a dead broker is logged
+        # and the next nightly run does the work.
+        tasks.enqueue_on_commit(tasks.run_nightly_jobs, day.isoformat())
+        messages.success(request, RUN_QUEUED.format(day=f"{day.day} {day:%B %Y}"))
+        return redirect("job-runs")
+    page = Paginator(JobRun.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "yos/jobs.html", {"page": page, "form": form})
+
+
+@access.policy(Role.CASE_MANAGER, Role.SUPERVISOR, Role.SCHOOL_STAFF)
+def letter_list(request: HttpRequest) -> HttpResponse:
+    """Letters the user may see, newest first; ?show=unsent for those not sent.
+    Shows each recipient's preferred language and interpreter need."""
+    letters = letters_for(request.user)
+    unsent = request.GET.get("show") == "unsent"
+    if unsent:
+        letters = letters.filter(sent_by=Letter.SentBy.NOT_SENT)
+    page = Paginator(letters, 50).get_page(request.GET.get("page"))
+    return render(request, "yos/flags_letters.html", {"page": page, "unsent": unsent})
