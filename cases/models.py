@@ -258,6 +258,16 @@ class Case(DomainModel):
                 | models.Q(closed_on__gte=models.F("referred_on")),
                 name="case_closed_after_referred",
             ),
+            models.CheckConstraint(
+                condition=models.Q(opened_on__isnull=True)
+                | models.Q(opened_on__gte=models.F("referred_on")),
+                name="case_opened_after_referred",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed")
+                | (models.Q(closed_on__isnull=False) & ~models.Q(closure_reason="")),
+                name="case_closed_has_date_and_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,6 +319,12 @@ class Session(DomainModel):
     class Meta:
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["case", "-starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(attendance="excused") | ~models.Q(absence_reason=""),
+                name="session_excused_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.starts_at:%d %B %Y}"
