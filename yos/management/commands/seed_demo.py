@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yos.models import Role, School, Team, User
 
@@ -26,6 +27,9 @@ DEMO_USERS = [
     ("school2", "Taylor", "Brooks", Role.SCHOOL_STAFF, None, 1),
     ("admin", "Avery", "Lewis", Role.ADMINISTRATOR, None, None),
 ]
+# One invented TOTP key for the demo users whose role needs a second factor.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # noqa: S105 - DEBUG only
+DEMO_TOTP_KEY_B32 = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
 APPS_WITH_DEMO = ["cases", "orders", "contracts", "victims", "yos.jobs_demo"]
 
 
@@ -46,6 +50,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {first} {last} – {role.label}")
+        self.stdout.write(
+            f"Supervisors and administrators also need a code: add the key {DEMO_TOTP_KEY_B32} to an "
+            "authenticator app, or run `.venv/bin/python manage.py demo_code` for the current one."
+        )
 
 
 def seed_base() -> dict:
@@ -73,4 +81,10 @@ def seed_base() -> dict:
         if role == Role.SUPERVISOR:
             user.teams.set(teams)  # the demo supervisor manages both teams
         users[username] = user
+        if role.value in settings.OTP_REQUIRED_ROLES:
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name="Demo authenticator",
+                defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True},
+            )
     return {"teams": teams, "schools": schools, "users": users}
