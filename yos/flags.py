@@ -127,6 +127,25 @@ def open_flags(user, *, kinds: Iterable[str] | None = None) -> models.QuerySet:
     return qs.select_related("family", "child", "school").prefetch_related("subject")
 
 
+def victim_flags(user) -> models.QuerySet:
+    """Victims' flags carry no family or school: they are visible exactly
+    where the victim is (yos.access: victim workers only)."""
+    try:
+        from victims.models import Victim
+    except ImportError:  # the victims app has no records yet
+        return Flag.objects.none()
+    return (
+        Flag.objects.filter(
+            kind=Flag.Kind.VICTIM_CONTACT_OVERDUE,
+            resolved_at__isnull=True,
+            content_type=ContentType.objects.get_for_model(Victim),
+            object_id__in=access.visible(user, Victim).values("pk"),
+        )
+        .select_related("family", "child", "school")
+        .prefetch_related("subject")
+    )
+
+
 def letters_for(user) -> models.QuerySet:
     """The letters this user may see, newest first, with recipient and document."""
     return (
@@ -188,6 +207,14 @@ def home_panels(user) -> list[dict]:
                 "rows": [(labels.get(r["kind"], r["kind"]), r["n"]) for r in by_kind],
             },
             {"template": "yos/jobs_panel.html", "runs": last_job_runs()},
+        ]
+    if role == Role.VICTIM_WORKER:
+        return [
+            _flags_panel(
+                "Victims awaiting first contact",
+                victim_flags(user),
+                empty="No victim's first contact is overdue.",
+            )
         ]
     if role == Role.ADMINISTRATOR:
         return [{"template": "yos/jobs_panel.html", "runs": last_job_runs()}]
