@@ -1,0 +1,235 @@
+"""Nightly steps for parenting orders (seed 000; PRODUCT.md "Nightly jobs").
+
+Each step is a plain function of the run date, set-based and idempotent, run
+by yos.jobs. Flags go through yos.flags.flags_sync (one open flag per kind and
+record); letters through yos.letters.letters_issue_due (one letter per dedupe
+key, rendered in committed chunks).
+
+Dates: a period's end date is the last day it runs (orders.rules), so on the
+end date itself it is "ending"; from the day after it has "ended".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from cases.models import Case, CaseStatus
+from orders.models import (
+    Excuse,
+    FailureToComply,
+    OrderRequirement,
+    OrderStatus,
+    ParentingOrder,
+)
+from orders.rules import long_date
+from yos.flags import Wanted, flags_sync
+from yos.letters import LetterSpec, letters_issue_due
+from yos.models import Flag, Letter
+
+WARNING_TEMPLATE = "letters/order_warning.html"
+NOTICE_TEMPLATE = "letters/counselling_ended.html"
+
+
+def window_end(run_date: date) -> date:
+    return run_date + timedelta(days=settings.FLAG_WARNING_DAYS)
+
+
+def _open_orders():
+    return ParentingOrder.objects.filter(closed_on__isnull=True)
+
+
+# --- 1. Flags --------------------------------------------------------------------
+
+
+def counselling_flags(run_date: date, *, by) -> dict:
+    """Counselling ending within the window (end date from today to today +
+    FLAG_WARNING_DAYS), and counselling ended (now voluntary), on open orders."""
+    rows = _open_orders().values_list("pk", "counselling_ends_on", "child_id", "child__family_id")
+    ending, ended = {}, {}
+    for pk, ends_on, child_id, family_id in rows.filter(
+        counselling_ends_on__lte=window_end(run_date)
+    ):
+        target = ended if ends_on < run_date else ending
+        target[pk] = Wanted(due_on=ends_on, family_id=family_id, child_id=child_id)
+    return {
+        "ending": flags_sync(
+            kind=Flag.Kind.COUNSELLING_ENDING, model=ParentingOrder, wanted=ending, by=by
+        ),
+        "ended": flags_sync(
+            kind=Flag.Kind.COUNSELLING_ENDED, model=ParentingOrder, wanted=ended, by=by
+        ),
+    }
+
+
+def requirement_flags(run_date: date, *, by) -> dict:
+    """Each requirement of an open order ending within the window, or ended."""
+    rows = OrderRequirement.objects.filter(
+        order__closed_on__isnull=True, ends_on__lte=window_end(run_date)
+    ).values_list("pk", "ends_on", "order__child_id", "order__child__family_id")
+    ending, ended = {}, {}
+    for pk, ends_on, child_id, family_id in rows:
+        target = ended if ends_on < run_date else ending
+        target[pk] = Wanted(due_on=ends_on, family_id=family_id, child_id=child_id)
+    return {
+        "ending": flags_sync(
+            kind=Flag.Kind.REQUIREMENT_ENDING, model=OrderRequirement, wanted=ending, by=by
+        ),
+        "ended": flags_sync(
+            kind=Flag.Kind.REQUIREMENT_ENDED, model=OrderRequirement, wanted=ended, by=by
+        ),
+    }
+
+
+def closure_flags(run_date: date, *, by) -> dict:
+    """A parenting case that is not closed, with at least one order, where no
+    order is still running (counselling and every requirement ended): due for
+    closure. Due date: the last day anything on it ran."""
+    rows = (
+        ParentingOrder.objects.with_status(run_date)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list(
+            "case_id",
+            "derived_status",
+            "counselling_ends_on",
+            "last_requirement_ends_on",
+            "case__child_id",
+            "case__child__family_id",
+        )
+    )
+    running = {OrderStatus.COUNSELLING.value, OrderStatus.REQUIREMENTS.value}
+    still_running: set[int] = set()
+    last_day: dict[int, date] = {}
+    scope: dict[int, tuple[int, int]] = {}
+    for case_id, status, counselling_end, last_end, child_id, family_id in rows:
+        if status in running:
+            still_running.add(case_id)
+        end = max(d for d in (counselling_end, last_end) if d is not None)
+        last_day[case_id] = max(last_day.get(case_id, end), end)
+        scope[case_id] = (child_id, family_id)
+    wanted = {
+        case_id: Wanted(due_on=day, child_id=scope[case_id][0], family_id=scope[case_id][1])
+        for case_id, day in last_day.items()
+        if case_id not in still_running
+    }
+    return flags_sync(kind=Flag.Kind.CASE_DUE_FOR_CLOSURE, model=Case, wanted=wanted, by=by)
+
+
+# --- 2. Letters ------------------------------------------------------------------
+
+
+def warning_key(failure_id: int, parent_id: int) -> str:
+    return f"order-warning:{failure_id}:{parent_id}"
+
+
+def notice_key(order_id: int, parent_id: int) -> str:
+    return f"counselling-ended:{order_id}:{parent_id}"
+
+
+def _case_manager(order: ParentingOrder) -> str:
+    manager = order.child.family.case_manager
+    return manager.get_full_name() if manager else ""
+
+
+def warning_letters(run_date: date, *, by) -> dict:
+    """A warning letter to the parent for each failure to comply (on or before
+    the run date, on an open order) whose explanation was not accepted as a
+    reasonable excuse."""
+    due = {
+        warning_key(pk, parent_id): pk
+        for pk, parent_id in FailureToComply.objects.filter(
+            excuse=Excuse.NOT_ACCEPTED,
+            occurred_on__lte=run_date,
+            order__closed_on__isnull=True,
+        ).values_list("pk", "parent_id")
+    }
+
+    def load(ids: list) -> list[LetterSpec]:
+        failures = FailureToComply.objects.filter(pk__in=ids).select_related(
+            "parent__family", "order__child__family__case_manager", "order__case"
+        )
+        return [
+            LetterSpec(
+                kind=Letter.Kind.ORDER_WARNING,
+                dedupe_key=warning_key(f.pk, f.parent_id),
+                recipient=f.parent,
+                subject=f.order,
+                reason=(
+                    f"{f.get_kind_display()} on {long_date(f.occurred_on)}, "
+                    "without a reasonable excuse."
+                ),
+                template=WARNING_TEMPLATE,
+                context={
+                    "order": f.order,
+                    "failure": f,
+                    "letter_date": run_date,
+                    "case_manager": _case_manager(f.order),
+                    "counselling_enforceable": f.order.counselling_enforceable_on(run_date),
+                },
+                family=f.order.child.family,
+                child=f.order.child,
+            )
+            for f in failures
+        ]
+
+    return letters_issue_due(due=due, load=load, by=by)
+
+
+def counselling_ended_notices(run_date: date, *, by) -> dict:
+    """A notice to each parent bound by an open order whose counselling has
+    ended: attendance is now voluntary (and which requirements still run)."""
+    due = {
+        notice_key(pk, parent_id): (pk, parent_id)
+        for pk, parent_id in _open_orders()
+        .filter(counselling_ends_on__lt=run_date, parents__isnull=False)
+        .values_list("pk", "parents")
+    }
+
+    def load(ids: list) -> list[LetterSpec]:
+        orders = {
+            o.pk: o
+            for o in ParentingOrder.objects.filter(pk__in={i for i, _ in ids})
+            .select_related("child__family__case_manager", "case")
+            .prefetch_related("parents__family", "requirements")
+        }
+        specs = []
+        for order_id, parent_id in ids:
+            order = orders[order_id]
+            parent = next(p for p in order.parents.all() if p.pk == parent_id)
+            running = [r for r in order.requirements.all() if r.ends_on >= run_date]
+            voluntary_from = order.counselling_ends_on + timedelta(days=1)
+            specs.append(
+                LetterSpec(
+                    kind=Letter.Kind.COUNSELLING_ENDED,
+                    dedupe_key=notice_key(order_id, parent_id),
+                    recipient=parent,
+                    subject=order,
+                    reason=(
+                        "The counselling or guidance part of your parenting order ended on "
+                        f"{long_date(order.counselling_ends_on)}, 3 months after the order "
+                        "was made."
+                    ),
+                    template=NOTICE_TEMPLATE,
+                    context={
+                        "order": order,
+                        "letter_date": run_date,
+                        "voluntary_from": voluntary_from,
+                        "requirements_running": running,
+                    },
+                    family=order.child.family,
+                    child=order.child,
+                )
+            )
+        return specs
+
+    return letters_issue_due(due=due, load=load, by=by)
+
+
+STEPS = [
+    ("counselling_flags", counselling_flags),
+    ("requirement_flags", requirement_flags),
+    ("closure_flags", closure_flags),
+    ("warning_letters", warning_letters),
+    ("counselling_ended_notices", counselling_ended_notices),
+]

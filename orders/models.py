@@ -1,0 +1,454 @@
+"""Parenting orders, their requirements, sessions, failures to comply and
+breach referrals (seed 000; PRODUCT.md "Parenting orders")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from orders import rules
+from yos.lib.models import DomainModel
+
+CHILD_NOT_ON_CASE = "The child must be the child of the parenting case"
+NOTE_FOR_OMITTED = "Enter why the programme was omitted, naming the earlier parenting order"
+RESIDENTIAL_FINDINGS = (
+    "A residential programme needs both court findings: that it is likely to be more "
+    "effective, and that the interference with family life is proportionate"
+)
+ORDER_CASE_NEEDED = "Select the child's case that the parent must ensure they comply with"
+CLOSED_BEFORE_MADE = "The order cannot be closed before it was made"
+
+
+class StatutoryBasis(models.TextChoices):
+    """The act and section the order was made under (the rules are the same)."""
+
+    CDA_1998_S8 = "cda_1998_s8", "Crime and Disorder Act 1998, section 8"
+    SA_2020_S366 = "sa_2020_s366", "Sentencing Act 2020, section 366 (child convicted)"
+    SA_2020_S368 = (
+        "sa_2020_s368",
+        "Sentencing Act 2020, section 368 (failure to attend a youth offender panel)",
+    )
+    SA_2020_S369 = "sa_2020_s369", "Sentencing Act 2020, section 369 (Education Act offences)"
+    ASBA_2003_S20 = (
+        "asba_2003_s20",
+        "Anti-social Behaviour Act 2003, section 20 (applied for by the local authority)",
+    )
+    ASBA_2003_S26 = (
+        "asba_2003_s26",
+        "Anti-social Behaviour Act 2003, section 26 (applied for by the youth offending team)",
+    )
+
+
+class OrderStatus(models.TextChoices):
+    """Derived from dates, never typed in."""
+
+    COUNSELLING = "counselling", "Counselling enforceable"
+    REQUIREMENTS = "requirements", "Requirements running (counselling voluntary)"
+    DUE_FOR_CLOSURE = "due_for_closure", "All requirements ended: due for closure"
+    CLOSED = "closed", "Closed"
+
+
+class ParentingOrderQuerySet(models.QuerySet):
+    def with_status(self, on: date | None = None) -> ParentingOrderQuerySet:
+        """Annotate `last_requirement_ends_on` and `derived_status` as on the day
+        `on` (today by default); agrees with ParentingOrder.status_on."""
+        on = on or timezone.localdate()
+        last_end = (
+            OrderRequirement.objects.filter(order=OuterRef("pk"))
+            .values("order")
+            .annotate(last=Max("ends_on"))
+            .values("last")
+        )
+        return self.annotate(last_requirement_ends_on=Subquery(last_end)).annotate(
+            derived_status=models.Case(
+                When(closed_on__isnull=False, then=Value(OrderStatus.CLOSED.value)),
+                When(counselling_ends_on__gte=on, then=Value(OrderStatus.COUNSELLING.value)),
+                When(
+                    last_requirement_ends_on__gte=on,
+                    then=Value(OrderStatus.REQUIREMENTS.value),
+                ),
+                default=Value(OrderStatus.DUE_FOR_CLOSURE.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_status(self, status: str, on: date | None = None) -> ParentingOrderQuerySet:
+        return self.with_status(on).filter(derived_status=status)
+
+
+class ParentingOrder(DomainModel):
+    """An order made by a court binding one or more parents/carers of a child."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="parenting_orders"
+    )
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="parenting_orders"
+    )
+    parents = models.ManyToManyField(
+        "cases.Adult", related_name="parenting_orders", verbose_name="parents or carers bound"
+    )
+    court = models.CharField(max_length=150)
+    made_on = models.DateField("date the order was made")
+    counselling_ends_on = models.DateField(
+        editable=False, help_text="Worked out from the date the order was made (3 months)"
+    )
+    basis = models.CharField("statutory basis", max_length=20, choices=StatutoryBasis.choices)
+    conditions = models.TextField("conditions attached", blank=True)
+    programme_omitted = models.BooleanField(
+        "counselling or guidance programme omitted", default=False
+    )
+    programme_omitted_note = models.TextField("why the programme was omitted", blank=True)
+    residential = models.BooleanField("residential programme", default=False)
+    residential_more_effective = models.BooleanField(
+        "court found a residential programme likely to be more effective", default=False
+    )
+    residential_proportionate = models.BooleanField(
+        "court found the interference with family life proportionate", default=False
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ParentingOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme_omitted=False) | ~Q(programme_omitted_note=""),
+                name="order_omitted_programme_has_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(residential=False)
+                | Q(residential_more_effective=True, residential_proportionate=True),
+                name="order_residential_has_both_findings",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("made_on")),
+                name="order_closed_after_made",
+            ),
+            models.CheckConstraint(
+                condition=Q(counselling_ends_on__gt=F("made_on")),
+                name="order_counselling_ends_after_made",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Parenting order made {rules.long_date(self.made_on)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:order-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.made_on:
+            self.counselling_ends_on = rules.counselling_ends_on(self.made_on)
+        errors = {}
+        if self.case_id and self.child_id and self.case.child_id != self.child_id:
+            errors["child"] = CHILD_NOT_ON_CASE
+        if self.programme_omitted and not self.programme_omitted_note.strip():
+            errors["programme_omitted_note"] = NOTE_FOR_OMITTED
+        if self.residential and not (
+            self.residential_more_effective and self.residential_proportionate
+        ):
+            errors["residential"] = RESIDENTIAL_FINDINGS
+        if self.closed_on and self.made_on and self.closed_on < self.made_on:
+            errors["closed_on"] = CLOSED_BEFORE_MADE
+        if errors:
+            raise ValidationError(errors)
+
+    # --- the clock (rules.py does the arithmetic) ---
+
+    @property
+    def latest_requirement_end(self) -> date:
+        return rules.latest_requirement_end(self.made_on)
+
+    def requirement_ends(self) -> list[date]:
+        """End dates of the requirements (uses a prefetch when there is one)."""
+        return [r.ends_on for r in self.requirements.all()]
+
+    @property
+    def case_open_until(self) -> date:
+        return rules.case_open_until(self.made_on, self.requirement_ends())
+
+    def counselling_enforceable_on(self, on: date) -> bool:
+        return rules.counselling_is_enforceable(self.made_on, on)
+
+    def status_on(self, on: date) -> OrderStatus:
+        """The status on a day; agrees with ParentingOrderQuerySet.with_status."""
+        if self.closed_on is not None:
+            return OrderStatus.CLOSED
+        if on <= self.counselling_ends_on:
+            return OrderStatus.COUNSELLING
+        if any(rules.requirement_is_running(end, on) for end in self.requirement_ends()):
+            return OrderStatus.REQUIREMENTS
+        return OrderStatus.DUE_FOR_CLOSURE
+
+    @property
+    def status(self) -> OrderStatus:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def counselling_days_left(self) -> int:
+        return (self.counselling_ends_on - timezone.localdate()).days
+
+
+class RequirementKind(models.TextChoices):
+    """The usual requirements (seed 000), and "other" with a description."""
+
+    COMPLY_WITH_ORDER = "comply_with_order", "Ensure the child complies with their order"
+    ATTEND_SCHOOL = "attend_school", "Ensure the child attends school as required"
+    OTHER = "other", "Other requirement"
+
+
+class OrderRequirement(DomainModel):
+    """A requirement imposed by the court, lasting at most 12 months from made_on."""
+
+    order = models.ForeignKey(ParentingOrder, on_delete=models.PROTECT, related_name="requirements")
+    kind = models.CharField(max_length=20, choices=RequirementKind.choices)
+    child_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="the child's order",
+    )
+    description = models.TextField(blank=True)
+    ends_on = models.DateField("end date")
+
+    class Meta:
+        ordering = ["ends_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="comply_with_order") | Q(child_case__isnull=False),
+                name="requirement_comply_names_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(description=""),
+                name="requirement_other_has_description",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def get_absolute_url(self) -> str:
+        return self.order.get_absolute_url() + f"#requirement-{self.pk}"
+
+    @property
+    def summary(self) -> str:
+        if self.kind == RequirementKind.COMPLY_WITH_ORDER and self.child_case_id:
+            return (
+                f"Ensure the child complies with their {self.child_case.get_kind_display().lower()}"
+            )
+        if self.kind == RequirementKind.OTHER:
+            return self.description
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.order_id and self.ends_on:
+            message = rules.requirement_end_error(self.order.made_on, self.ends_on)
+            if message:
+                errors["ends_on"] = message
+        if self.kind == RequirementKind.COMPLY_WITH_ORDER:
+            if not self.child_case_id:
+                errors["child_case"] = ORDER_CASE_NEEDED
+            elif self.order_id and self.child_case.child_id != self.order.child_id:
+                errors["child_case"] = ORDER_CASE_NEEDED
+        if self.kind == RequirementKind.OTHER and not self.description.strip():
+            errors["description"] = "Enter a description of the requirement"
+        if errors:
+            raise ValidationError(errors)
+
+    def is_running_on(self, on: date) -> bool:
+        return rules.requirement_is_running(self.ends_on, on)
+
+    @property
+    def is_running(self) -> bool:
+        return self.is_running_on(timezone.localdate())
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    MISSED_EXCUSED = "missed_excused", "Missed, with a reasonable excuse"
+    MISSED_UNEXCUSED = "missed_unexcused", "Missed, without a reasonable excuse"
+
+
+class OrderSession(DomainModel):
+    """A counselling/guidance or parenting support session on a parenting case.
+
+    With an order, and held while counselling is enforceable, a missed session
+    without reasonable excuse is a failure to comply. Without an order
+    (voluntary parenting support) or after counselling ended, it never is.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="order_sessions")
+    order = models.ForeignKey(
+        ParentingOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    held_on = models.DateField("date of the session")
+    worker = models.CharField("parenting worker", max_length=150, blank=True)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    explanation = models.TextField("the parent's explanation", blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Session on {rules.long_date(self.held_on)}"
+
+    def get_absolute_url(self) -> str:
+        if self.order_id:
+            return self.order.get_absolute_url() + f"#session-{self.pk}"
+        return reverse("orders:support-detail", args=[self.case_id]) + f"#session-{self.pk}"
+
+    @property
+    def enforceable(self) -> bool:
+        """Attendance could be enforced: under an order, within counselling."""
+        return self.order_id is not None and self.order.counselling_enforceable_on(self.held_on)
+
+
+class FailureKind(models.TextChoices):
+    COUNSELLING = "counselling", "Did not attend counselling or guidance"
+    REQUIREMENT = "requirement", "Did not comply with a requirement"
+    CONDITION = "condition", "Did not comply with a condition"
+
+
+class Excuse(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted as a reasonable excuse"
+    NOT_ACCEPTED = "not_accepted", "Not accepted: no reasonable excuse"
+
+
+class FailureToComply(DomainModel):
+    """A failure to comply with the order, and whether the parent's
+    explanation was accepted as a reasonable excuse (and by whom)."""
+
+    order = models.ForeignKey(ParentingOrder, on_delete=models.PROTECT, related_name="failures")
+    kind = models.CharField(
+        "what was not complied with", max_length=20, choices=FailureKind.choices
+    )
+    session = models.OneToOneField(
+        OrderSession, null=True, blank=True, on_delete=models.PROTECT, related_name="failure"
+    )
+    requirement = models.ForeignKey(
+        OrderRequirement, null=True, blank=True, on_delete=models.PROTECT, related_name="failures"
+    )
+    parent = models.ForeignKey("cases.Adult", on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField("date of the failure")
+    description = models.TextField("what happened")
+    explanation = models.TextField("the parent's explanation", blank=True)
+    excuse = models.CharField("reasonable excuse", max_length=20, choices=Excuse.choices)
+    excuse_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    excuse_decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name_plural = "failures to comply"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="requirement") | Q(requirement__isnull=False),
+                name="failure_requirement_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {rules.long_date(self.occurred_on)}"
+
+    def get_absolute_url(self) -> str:
+        return self.order.get_absolute_url() + f"#failure-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.order_id and self.occurred_on:
+            if self.occurred_on < self.order.made_on:
+                errors["occurred_on"] = "The failure cannot be before the order was made"
+            elif self.kind == FailureKind.COUNSELLING:
+                message = rules.failure_to_attend_counselling_error(
+                    self.order.made_on, self.occurred_on
+                )
+                if message:
+                    errors["occurred_on"] = message
+            elif self.kind == FailureKind.REQUIREMENT and self.requirement_id:
+                if not self.requirement.is_running_on(self.occurred_on):
+                    errors["occurred_on"] = (
+                        f"The requirement had ended on {rules.long_date(self.requirement.ends_on)}"
+                    )
+        if self.kind == FailureKind.REQUIREMENT and not self.requirement_id:
+            errors["requirement"] = "Select the requirement that was not complied with"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def live_referral(self) -> BreachReferral | None:
+        """The referral awaiting a decision or approved (uses the prefetch)."""
+        return next((r for r in self.referrals.all() if r.status != ReferralStatus.DECLINED), None)
+
+    @property
+    def can_be_referred(self) -> bool:
+        return self.excuse == Excuse.NOT_ACCEPTED and self.live_referral is None
+
+
+class ReferralStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting a supervisor's decision"
+    APPROVED = "approved", "Approved for prosecution"
+    DECLINED = "declined", "Declined"
+
+
+class BreachReferral(DomainModel):
+    """A case manager's request to refer a failure to comply for prosecution;
+    a supervisor approves or declines it, saying why."""
+
+    failure = models.ForeignKey(FailureToComply, on_delete=models.PROTECT, related_name="referrals")
+    reason = models.TextField("why the failure should be referred for prosecution")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.AWAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("why", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["failure"],
+                condition=~Q(status="declined"),
+                name="one_live_referral_per_failure",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="awaiting", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    ~Q(status="awaiting")
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    & ~Q(decision_reason="")
+                ),
+                name="referral_decision_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Breach referral ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:referral-decide", args=[self.pk])

@@ -1,0 +1,280 @@
+"""Reads for parenting orders (N+1-free), and this app's contributions to
+pages it does not own (yos/extensions.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, CaseKind, CaseStatus
+from orders import rules
+from orders.models import (
+    BreachReferral,
+    OrderRequirement,
+    OrderSession,
+    OrderStatus,
+    ParentingOrder,
+    ReferralStatus,
+)
+from yos import access
+from yos.extensions import TimelineEvent
+from yos.models import Role
+
+# --- Lists and pages -----------------------------------------------------------
+
+
+def _requirements() -> Prefetch:
+    return Prefetch("requirements", OrderRequirement.objects.select_related("child_case"))
+
+
+def orders_for(user, qs: QuerySet | None = None, *, on: date | None = None) -> QuerySet:
+    """The orders user may read, with status, child and requirements loaded."""
+    qs = access.visible(user, qs if qs is not None else ParentingOrder.objects.all())
+    return (
+        qs.with_status(on)
+        .select_related("child", "case")
+        .prefetch_related(_requirements(), "parents")
+    )
+
+
+def order_list(user, *, on: date | None = None) -> QuerySet:
+    return orders_for(user, on=on).order_by("-made_on", "-id")
+
+
+def parenting_cases_without_order(user) -> QuerySet:
+    """Open parenting cases the user may read that have no order: voluntary support."""
+    return (
+        access.visible(user, Case)
+        .filter(kind=CaseKind.PARENTING, parenting_orders__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+
+
+def order_detail_queryset() -> QuerySet:
+    return ParentingOrder.objects.select_related(
+        "child__family", "case", "closed_by"
+    ).prefetch_related(
+        "parents",
+        _requirements(),
+        Prefetch("sessions", OrderSession.objects.select_related("recorded_by")),
+        "failures__parent",
+        "failures__excuse_decided_by",
+        "failures__requirement",
+        "failures__session",
+        Prefetch(
+            "failures__referrals",
+            BreachReferral.objects.select_related("requested_by", "decided_by"),
+        ),
+    )
+
+
+def order_records(order: ParentingOrder) -> list:
+    """The order and every record under it, for the History tab (prefetched)."""
+    failures = list(order.failures.all())
+    return [
+        order,
+        *order.requirements.all(),
+        *order.sessions.all(),
+        *failures,
+        *(referral for failure in failures for referral in failure.referrals.all()),
+    ]
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    label: str
+    value: str
+    explanation: str
+
+
+def order_clock(order: ParentingOrder, today: date) -> list[ClockLine]:
+    """The order's dates in words, each with how it was worked out."""
+    made = rules.long_date(order.made_on)
+    ends = order.counselling_ends_on
+    days_left = (ends - today).days
+    if order.counselling_enforceable_on(today):
+        counselling = (
+            f"Counselling enforceable until {rules.long_date(ends)} "
+            f"({days_left} day{'' if days_left == 1 else 's'} left)"
+        )
+    elif today < order.made_on:
+        counselling = f"Counselling enforceable from {made} until {rules.long_date(ends)}"
+    else:
+        counselling = f"Counselling ended on {rules.long_date(ends)}: attendance is now voluntary"
+    lines = [
+        ClockLine(
+            "Counselling or guidance",
+            counselling,
+            f"3 calendar months from the date the order was made ({made}). Where the later "
+            "month has no such day, the last day of that month.",
+        )
+    ]
+    for requirement in order.requirements.all():
+        verb = "runs until" if requirement.is_running_on(today) else "ended on"
+        lines.append(
+            ClockLine(
+                requirement.summary,
+                f"{verb.capitalize()} {rules.long_date(requirement.ends_on)}",
+                "Set by the court; at most 12 months from the date the order was made "
+                f"(latest {rules.long_date(order.latest_requirement_end)}).",
+            )
+        )
+    open_until = order.case_open_until
+    lines.append(
+        ClockLine(
+            "Parenting order case",
+            f"Case open until {rules.long_date(open_until)}",
+            "The later of the end of counselling and the end of the last requirement; "
+            "then the case is due for closure.",
+        )
+    )
+    return lines
+
+
+def support_sessions(case: Case) -> QuerySet:
+    return case.order_sessions.select_related("recorded_by", "order").order_by("-held_on", "-id")
+
+
+def awaiting_referrals(user) -> QuerySet:
+    return (
+        access.visible(user, BreachReferral)
+        .filter(status=ReferralStatus.AWAITING)
+        .select_related("failure__order__child", "failure__parent", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+# --- Extension hooks (yos/extensions.py) ----------------------------------------
+
+
+def _day(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on, time.min))
+
+
+def child_panels(user, child) -> list[dict]:
+    orders = list(orders_for(user, ParentingOrder.objects.filter(child=child)))
+    if not orders:
+        return []
+    return [
+        {
+            "template": "orders/includes/orders_panel.html",
+            "orders": orders,
+            "title": "Parenting orders",
+        }
+    ]
+
+
+def family_panels(user, family) -> list[dict]:
+    orders = list(orders_for(user, ParentingOrder.objects.filter(child__family=family)))
+    if not orders:
+        return []
+    return [
+        {
+            "template": "orders/includes/orders_panel.html",
+            "orders": orders,
+            "title": "Parenting orders",
+        }
+    ]
+
+
+def timeline_events(user, child) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    today = timezone.localdate()
+    for order in orders_for(user, ParentingOrder.objects.filter(child=child)):
+        url = order.get_absolute_url()
+        events.append(
+            TimelineEvent(
+                at=_day(order.made_on),
+                title="Parenting order made",
+                description=f"{order.court}; {order.get_basis_display()}",
+                url=url,
+                kind="order",
+            )
+        )
+        if order.counselling_ends_on < today:
+            events.append(
+                TimelineEvent(
+                    at=_day(order.counselling_ends_on),
+                    title="Counselling period ended: now voluntary",
+                    url=url,
+                    kind="order",
+                )
+            )
+        for requirement in order.requirements.all():
+            if requirement.ends_on < today:
+                events.append(
+                    TimelineEvent(
+                        at=_day(requirement.ends_on),
+                        title="Parenting order requirement ended",
+                        description=requirement.summary,
+                        url=url,
+                        kind="order",
+                    )
+                )
+        if order.closed_on:
+            events.append(
+                TimelineEvent(
+                    at=_day(order.closed_on), title="Parenting order closed", url=url, kind="order"
+                )
+            )
+    return events
+
+
+def home_panels(user) -> list[dict]:
+    role = access.role_of(user)
+    if role == Role.CASE_MANAGER:
+        today = timezone.localdate()
+        soon = today + timedelta(days=settings.FLAG_WARNING_DAYS)
+        mine = access.visible(user, ParentingOrder, write=True).filter(closed_on__isnull=True)
+        ending = (
+            orders_for(user, mine, on=today)
+            .filter(
+                Q(counselling_ends_on__range=(today, soon))
+                | Q(requirements__ends_on__range=(today, soon))
+                | Q(derived_status=OrderStatus.DUE_FOR_CLOSURE)
+            )
+            .distinct()
+        )
+        return [
+            {
+                "template": "orders/includes/home_ending.html",
+                "orders": list(ending),
+                "days": settings.FLAG_WARNING_DAYS,
+            }
+        ]
+    if role == Role.SUPERVISOR:
+        return [
+            {
+                "template": "orders/includes/home_referrals.html",
+                "referrals": list(awaiting_referrals(user)),
+            }
+        ]
+    return []
+
+
+def case_closure_blockers(case) -> list[str]:
+    """Why the case cannot close yet: an order on it whose counselling or a
+    requirement is still running (seed 000: the case "remains open until such
+    time as all additional requirements have expired")."""
+    today = timezone.localdate()
+    reasons = []
+    orders = case.parenting_orders.filter(closed_on__isnull=True).prefetch_related(_requirements())
+    for order in orders:
+        if order.counselling_enforceable_on(today):
+            reasons.append(
+                f"Counselling under the parenting order made on {rules.long_date(order.made_on)} "
+                f"is enforceable until {rules.long_date(order.counselling_ends_on)}"
+            )
+        for requirement in order.requirements.all():
+            if requirement.is_running_on(today):
+                reasons.append(
+                    f"The parenting order requirement “{requirement.summary}” runs until "
+                    f"{rules.long_date(requirement.ends_on)}"
+                )
+    return reasons

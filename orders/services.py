@@ -1,0 +1,229 @@
+"""Writes for parenting orders: each a named, atomic step that records who did it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orders import rules
+from orders.models import (
+    Attendance,
+    BreachReferral,
+    Excuse,
+    FailureKind,
+    FailureToComply,
+    OrderRequirement,
+    OrderSession,
+    OrderStatus,
+    ParentingOrder,
+    ReferralStatus,
+)
+from yos import access
+from yos.lib.versioning import save_if_current
+
+PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
+PARENT_NOT_BOUND = "Select a parent or carer the order binds"
+NOT_DUE_FOR_CLOSURE = "The order cannot be closed while counselling or a requirement is running"
+ORDER_CLOSED = "The order is closed"
+SESSION_NOT_ON_CASE = "The session must be on the order's case"
+EXCUSE_ACCEPTED_NO_REFERRAL = (
+    "This failure cannot be referred: the parent's explanation was accepted as a reasonable excuse"
+)
+REFERRAL_EXISTS = "This failure has already been referred"
+REFERRAL_DECIDED = "This referral has already been decided"
+
+
+def _save(instance, *, by) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
+def _check_parents(order: ParentingOrder, parents: Iterable) -> list:
+    parents = list(parents)
+    if not parents or any(p.family_id != order.child.family_id for p in parents):
+        raise ValidationError({"parents": PARENT_NOT_IN_FAMILY})
+    return parents
+
+
+@transaction.atomic
+def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
+    """Record an order made by a court on the given parenting case."""
+    order = ParentingOrder(case=case, child=case.child, **fields)
+    parents = _check_parents(order, parents)
+    _save(order, by=by)
+    order.parents.set(parents)
+    return order
+
+
+@transaction.atomic
+def order_update(
+    *, order: ParentingOrder, parents: Iterable, loaded_version: int | None, by, **fields
+) -> ParentingOrder:
+    """Change an order's details; refused when someone saved it in between
+    (StaleRecord). Requirement end dates are re-checked against a new made_on."""
+    for name, value in fields.items():
+        setattr(order, name, value)
+    parents = _check_parents(order, parents)
+    order.full_clean()
+    for requirement in order.requirements.all():
+        message = rules.requirement_end_error(order.made_on, requirement.ends_on)
+        if message:
+            raise ValidationError({"made_on": f"{requirement.summary}: {message}"})
+    save_if_current(order, loaded_version, by=by)
+    order.parents.set(parents)
+    return order
+
+
+@transaction.atomic
+def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder:
+    """Close an order that is due for closure (never one still running)."""
+    order = ParentingOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status_on(closed_on) != OrderStatus.DUE_FOR_CLOSURE:
+        raise ValidationError(NOT_DUE_FOR_CLOSURE)
+    order.closed_on = closed_on
+    order.closed_by = by
+    _save(order, by=by)
+    return order
+
+
+@transaction.atomic
+def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
+    """Add a court requirement; one ending more than 12 months after the order
+    was made is refused with the latest allowed date."""
+    if order.closed_on:
+        raise ValidationError(ORDER_CLOSED)
+    requirement = OrderRequirement(order=order, **fields)
+    _save(requirement, by=by)
+    return requirement
+
+
+@transaction.atomic
+def requirement_update(
+    *, requirement: OrderRequirement, loaded_version: int | None, by, **fields
+) -> OrderRequirement:
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    requirement.full_clean()
+    return save_if_current(requirement, loaded_version, by=by)
+
+
+@transaction.atomic
+def session_record(
+    *,
+    case,
+    held_on: date,
+    attendance: str,
+    by,
+    order: ParentingOrder | None = None,
+    parent=None,
+    worker: str = "",
+    explanation: str = "",
+    notes: str = "",
+) -> tuple[OrderSession, FailureToComply | None]:
+    """Record a counselling/guidance or voluntary support session.
+
+    A session missed without reasonable excuse while counselling is
+    enforceable also records a failure to comply by `parent` (returned);
+    voluntary support (no order) and sessions after counselling ended never do.
+    """
+    if order is not None and order.case_id != case.pk:
+        raise ValidationError(SESSION_NOT_ON_CASE)
+    session = OrderSession(
+        case=case,
+        order=order,
+        held_on=held_on,
+        attendance=attendance,
+        worker=worker,
+        explanation=explanation,
+        notes=notes,
+        recorded_by=by,
+    )
+    _save(session, by=by)
+    failure = None
+    if attendance == Attendance.MISSED_UNEXCUSED and session.enforceable:
+        failure = failure_record(
+            order=order,
+            kind=FailureKind.COUNSELLING,
+            session=session,
+            parent=parent,
+            occurred_on=held_on,
+            description="Did not attend a counselling or guidance session",
+            explanation=explanation,
+            excuse=Excuse.NOT_ACCEPTED,
+            by=by,
+        )
+    return session, failure
+
+
+@transaction.atomic
+def failure_record(
+    *,
+    order: ParentingOrder,
+    kind: str,
+    parent,
+    occurred_on: date,
+    description: str,
+    excuse: str,
+    by,
+    explanation: str = "",
+    session: OrderSession | None = None,
+    requirement: OrderRequirement | None = None,
+) -> FailureToComply:
+    """Record a failure to comply and the decision on the parent's excuse.
+
+    A missed counselling session after counselling ended is refused: from then
+    on counselling is voluntary.
+    """
+    if parent is None or not order.parents.filter(pk=parent.pk).exists():
+        raise ValidationError({"parent": PARENT_NOT_BOUND})
+    failure = FailureToComply(
+        order=order,
+        kind=kind,
+        session=session,
+        requirement=requirement,
+        parent=parent,
+        occurred_on=occurred_on,
+        description=description,
+        explanation=explanation,
+        excuse=excuse,
+        excuse_decided_by=by,
+        excuse_decided_at=timezone.now(),
+    )
+    _save(failure, by=by)
+    return failure
+
+
+@transaction.atomic
+def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachReferral:
+    """A case manager asks for a failure to be referred for prosecution."""
+    if failure.excuse == Excuse.ACCEPTED:
+        raise ValidationError(EXCUSE_ACCEPTED_NO_REFERRAL)
+    if failure.referrals.exclude(status=ReferralStatus.DECLINED).exists():
+        raise ValidationError(REFERRAL_EXISTS)
+    referral = BreachReferral(
+        failure=failure, reason=reason, requested_by=by, requested_at=timezone.now()
+    )
+    _save(referral, by=by)
+    return referral
+
+
+@transaction.atomic
+def referral_decide(*, referral: BreachReferral, approve: bool, reason: str, by) -> BreachReferral:
+    """A supervisor approves or declines a breach referral, saying why.
+    Refused (PermissionDenied) for anyone but a supervisor."""
+    if not access.can_approve(by):
+        raise PermissionDenied("Only a supervisor can decide a breach referral")
+    referral = BreachReferral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.AWAITING:
+        raise ValidationError(REFERRAL_DECIDED)
+    referral.status = ReferralStatus.APPROVED if approve else ReferralStatus.DECLINED
+    referral.decided_by = by
+    referral.decided_at = timezone.now()
+    referral.decision_reason = reason
+    _save(referral, by=by)
+    return referral

@@ -1,0 +1,92 @@
+"""Factories for parenting-order records, with fixed, invented values."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from cases.models import CaseKind
+from cases.tests.factories import AdultFactory, CaseFactory
+from orders import rules
+from orders.models import (
+    Attendance,
+    BreachReferral,
+    Excuse,
+    FailureKind,
+    FailureToComply,
+    OrderRequirement,
+    OrderSession,
+    ParentingOrder,
+    RequirementKind,
+    StatutoryBasis,
+)
+from yos.tests.factories import UserFactory
+
+
+class ParentingCaseFactory(CaseFactory):
+    kind = CaseKind.PARENTING
+    offence_date = None
+    offence = ""
+
+
+class ParentingOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentingOrder
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(ParentingCaseFactory)
+    child = factory.SelfAttribute("case.child")
+    court = "Demo Town Youth Court"
+    made_on = dt.date(2026, 11, 14)
+    counselling_ends_on = factory.LazyAttribute(lambda o: rules.counselling_ends_on(o.made_on))
+    basis = StatutoryBasis.CDA_1998_S8
+
+    @factory.post_generation
+    def parents(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.parents.set(extracted or [AdultFactory(family=self.child.family)])
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderRequirement
+
+    order = factory.SubFactory(ParentingOrderFactory)
+    kind = RequirementKind.ATTEND_SCHOOL
+    ends_on = factory.LazyAttribute(lambda o: rules.latest_requirement_end(o.order.made_on))
+
+
+class OrderSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderSession
+
+    order = factory.SubFactory(ParentingOrderFactory)
+    case = factory.SelfAttribute("order.case")
+    held_on = factory.LazyAttribute(lambda o: o.order.made_on + dt.timedelta(days=7))
+    attendance = Attendance.ATTENDED
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class FailureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FailureToComply
+
+    order = factory.SubFactory(ParentingOrderFactory)
+    kind = FailureKind.COUNSELLING
+    parent = factory.LazyAttribute(lambda o: o.order.parents.first())
+    occurred_on = factory.LazyAttribute(lambda o: o.order.made_on + dt.timedelta(days=7))
+    description = "Did not attend a counselling or guidance session"
+    excuse = Excuse.NOT_ACCEPTED
+    excuse_decided_by = factory.SubFactory(UserFactory)
+    excuse_decided_at = factory.LazyFunction(timezone.now)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BreachReferral
+
+    failure = factory.SubFactory(FailureFactory)
+    reason = "Third missed session without any explanation"
+    requested_by = factory.SubFactory(UserFactory)
+    requested_at = factory.LazyFunction(timezone.now)

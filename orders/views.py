@@ -1,0 +1,345 @@
+"""Parenting-order pages: the clock, forms, sessions, failures and breach referrals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from orders import selectors, services
+from orders.forms import (
+    FailureForm,
+    OrderForm,
+    ReferralDecisionForm,
+    ReferralRequestForm,
+    RequirementForm,
+    SessionForm,
+)
+from orders.models import (
+    BreachReferral,
+    FailureToComply,
+    OrderRequirement,
+    ParentingOrder,
+)
+from yos import access
+from yos.lib.audit import log_read
+from yos.lib.history import history_entries
+from yos.lib.versioning import StaleRecord
+
+STALE = (
+    "Someone else changed this record while you were editing it. "
+    "Your changes have not been saved: check the current details and try again."
+)
+
+
+def _data(request: HttpRequest):
+    """The POST data of a POST (even an empty one), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _fields(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("loaded_version", "parents")}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, title: str, form, back: str, **extra) -> HttpResponse:
+    return render(
+        request, "orders/form.html", {"title": title, "form": form, "back": back, **extra}
+    )
+
+
+@access.policy(*access.CASEWORK)
+def order_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "orders": selectors.order_list(request.user),
+            "support_cases": selectors.parenting_cases_without_order(request.user),
+        },
+    )
+
+
+@access.policy(*access.CASEWORK)
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(request.user, selectors.order_detail_queryset(), pk)
+    log_read(request, order)
+    today = timezone.localdate()
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "status": order.status_on(today),
+            "clock": selectors.order_clock(order, today),
+            "counselling_voluntary": today > order.counselling_ends_on,
+            "can_change": access.can_change(request.user, order),
+            "tab": "order",
+        },
+    )
+
+
+@access.policy(*access.CASEWORK)
+def order_history(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(request.user, selectors.order_detail_queryset(), pk)
+    log_read(request, order, reason="history")
+    return render(
+        request,
+        "orders/order_history.html",
+        {
+            "order": order,
+            "history": history_entries(*selectors.order_records(order)),
+            "tab": "history",
+        },
+    )
+
+
+@access.policy(*access.CASEWORK)
+def order_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = access.get_for_user(
+        request.user, Case.objects.select_related("child"), case_pk, write=True
+    )
+    form = OrderForm(_data(request), instance=ParentingOrder(case=case, child=case.child))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(
+                case=case, parents=form.cleaned_data["parents"], by=request.user, **_fields(form)
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Parenting order recorded")
+            return redirect(order)
+    return _form_page(request, "Record a parenting order", form, reverse("orders:order-list"))
+
+
+@access.policy(*access.CASEWORK)
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(
+        request.user, ParentingOrder.objects.select_related("child"), pk, write=True
+    )
+    form = OrderForm(_data(request), instance=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(
+                order=order,
+                parents=form.cleaned_data["parents"],
+                loaded_version=form.cleaned_data["loaded_version"],
+                by=request.user,
+                **_fields(form),
+            )
+        except StaleRecord:
+            form.add_error(None, STALE)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Parenting order updated")
+            return redirect(order)
+    return _form_page(request, "Change the parenting order", form, order.get_absolute_url())
+
+
+@require_POST
+@access.policy(*access.CASEWORK)
+def order_close(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(request.user, ParentingOrder, pk, write=True)
+    try:
+        services.order_close(order=order, closed_on=timezone.localdate(), by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Parenting order closed")
+    return redirect(order)
+
+
+@access.policy(*access.CASEWORK)
+def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(
+        request.user, ParentingOrder.objects.select_related("child"), pk, write=True
+    )
+    form = RequirementForm(_data(request), instance=OrderRequirement(order=order))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_add(order=order, by=request.user, **_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Requirement added")
+            return redirect(order)
+    return _form_page(request, "Add a requirement", form, order.get_absolute_url(), order=order)
+
+
+@access.policy(*access.CASEWORK)
+def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = access.get_for_user(
+        request.user, OrderRequirement.objects.select_related("order__child"), pk, write=True
+    )
+    order = requirement.order
+    form = RequirementForm(_data(request), instance=requirement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_update(
+                requirement=requirement,
+                loaded_version=form.cleaned_data["loaded_version"],
+                by=request.user,
+                **_fields(form),
+            )
+        except StaleRecord:
+            form.add_error(None, STALE)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Requirement updated")
+            return redirect(order)
+    return _form_page(
+        request, "Change the requirement", form, order.get_absolute_url(), order=order
+    )
+
+
+def _record_session(request, *, case, order) -> HttpResponse | None:
+    form = SessionForm(_data(request), order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, failure = services.session_record(
+                case=case, order=order, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if failure is not None:
+                messages.success(request, "Session recorded, and a failure to comply recorded")
+            elif order is not None and not session.enforceable:
+                messages.success(
+                    request,
+                    "Session recorded. Counselling is now voluntary, so a missed session is not "
+                    "a failure to comply",
+                )
+            else:
+                messages.success(request, "Session recorded")
+            return redirect(session)
+    back = order.get_absolute_url() if order else reverse("orders:support-detail", args=[case.pk])
+    return render(
+        request,
+        "orders/form.html",
+        {"title": "Record a session", "form": form, "back": back, "order": order, "case": case},
+    )
+
+
+@access.policy(*access.CASEWORK)
+def session_record(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(
+        request.user, ParentingOrder.objects.select_related("case"), pk, write=True
+    )
+    return _record_session(request, case=order.case, order=order)
+
+
+@access.policy(*access.CASEWORK)
+def support_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = access.get_for_user(request.user, Case.objects.select_related("child"), case_pk)
+    log_read(request, case)
+    return render(
+        request,
+        "orders/support_detail.html",
+        {
+            "case": case,
+            "sessions": selectors.support_sessions(case),
+            "orders": case.parenting_orders.all(),
+            "can_change": access.can_change(request.user, case),
+        },
+    )
+
+
+@access.policy(*access.CASEWORK)
+def support_session_record(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = access.get_for_user(
+        request.user, Case.objects.select_related("child"), case_pk, write=True
+    )
+    return _record_session(request, case=case, order=None)
+
+
+@access.policy(*access.CASEWORK)
+def failure_record(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(request.user, ParentingOrder, pk, write=True)
+    instance = FailureToComply(order=order)
+    form = FailureForm(_data(request), instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.failure_record(order=order, by=request.user, **_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Failure to comply recorded")
+            return redirect(order)
+    return _form_page(
+        request,
+        "Record a failure to comply",
+        form,
+        order.get_absolute_url(),
+        order=order,
+        counselling_voluntary=timezone.localdate() > order.counselling_ends_on,
+    )
+
+
+@access.policy(*access.CASEWORK)
+def referral_request(request: HttpRequest, pk: int) -> HttpResponse:
+    failure = access.get_for_user(
+        request.user, FailureToComply.objects.select_related("order", "parent"), pk, write=True
+    )
+    form = ReferralRequestForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_request(
+                failure=failure, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Breach referral sent to a supervisor for approval")
+            return redirect(failure.order)
+    return _form_page(
+        request,
+        "Refer a failure to comply for prosecution",
+        form,
+        failure.order.get_absolute_url(),
+        failure=failure,
+    )
+
+
+@access.policy(*access.CASEWORK)
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_for_user(
+        request.user,
+        BreachReferral.objects.select_related(
+            "failure__order__child", "failure__parent", "requested_by", "decided_by"
+        ),
+        pk,
+    )
+    if not access.can_approve(request.user):
+        raise PermissionDenied("Only a supervisor can decide a breach referral")
+    form = ReferralDecisionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_decide(
+                referral=referral,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("home")
+    return render(request, "orders/referral_decide.html", {"referral": referral, "form": form})
