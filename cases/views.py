@@ -39,7 +39,7 @@ from yos.models import Role, Team
 
 CASEWORK = access.CASEWORK
 CASE_MANAGER = (Role.CASE_MANAGER,)
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -203,7 +203,7 @@ def family_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def edit_family(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_for_user(request.user, Family, pk, write=True)
     form = FamilyForm(request.POST or None, instance=family)
@@ -264,7 +264,7 @@ def allocate_family(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def add_child(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a child to a family; a possible duplicate is shown before creating."""
     family = access.get_for_user(request.user, Family, pk, write=True)
@@ -327,7 +327,7 @@ def child_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.get_for_user(request.user, Child, pk, write=True)
     form = ChildForm(request.POST or None, instance=child)
@@ -352,7 +352,7 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def record_views(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.get_for_user(request.user, Child, pk, write=True)
     form = ChildViewForm(request.POST or None)
@@ -373,7 +373,7 @@ def record_views(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def add_adult(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_for_user(request.user, Family, pk, write=True)
     form = AdultCreateForm(request.POST or None, children=family.children.all())
@@ -424,7 +424,7 @@ def adult_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
     adult = access.get_for_user(request.user, Adult, pk, write=True)
     form = AdultForm(request.POST or None, instance=adult)
@@ -450,7 +450,7 @@ def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def link_child(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or change) how an adult is related to a child of the family."""
     adult = access.get_for_user(request.user, Adult, pk, write=True)
@@ -476,7 +476,7 @@ def link_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def open_case(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case; prevention work outside ages 7 to 17 asks for confirmation."""
     child = access.get_for_user(request.user, Child, pk, write=True)
@@ -539,7 +539,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
     form = CaseForm(request.POST or None, instance=case)
@@ -562,7 +562,7 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
     form = CaseCloseForm(request.POST or None, initial={"loaded_version": case.version})
@@ -585,7 +585,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def record_session(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
     form = SessionForm(request.POST or None)
@@ -612,7 +612,7 @@ def record_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@access.policy(*CASE_MANAGER)
+@access.policy(*CASEWORK)
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_for_user(
         request.user, Session.objects.select_related("case", "case__child"), pk, write=True
