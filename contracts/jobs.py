@@ -1,0 +1,116 @@
+"""Nightly steps for parenting contracts (seed 001; PRODUCT.md "Nightly jobs").
+
+Plain functions of the run date, set-based and idempotent, run by yos.jobs.
+Warning letters go through the contracts app's own service (warning_serve),
+with the same dedupe key as the page that serves them, so the job only catches
+the ones nobody served yet and never makes a second.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from contracts import rules
+from contracts.models import ContractNonCompliance, ParentingContract
+from yos.flags import Wanted, flags_sync
+from yos.letters import chunk_pause_setting, chunk_size_setting, existing_keys
+from yos.models import Flag
+
+
+def _wanted(rows, due) -> dict[int, Wanted]:
+    return {
+        pk: Wanted(due_on=due(day), family_id=family_id, school_id=school_id, child_id=child_id)
+        for pk, day, family_id, school_id, child_id in rows
+    }
+
+
+SCOPE = ("pupil__family_id", "school_id", "pupil_id")
+
+
+def ending_flags(run_date: date, *, by) -> dict:
+    """A contract in force whose end date is within FLAG_WARNING_DAYS (or has
+    passed without it being completed or ended)."""
+    rows = ParentingContract.objects.filter(
+        status__in=rules.Status.IN_FORCE,
+        ends_on__lte=run_date + timedelta(days=settings.FLAG_WARNING_DAYS),
+    ).values_list("pk", "ends_on", *SCOPE)
+    wanted = _wanted(rows, lambda day: day)
+    return flags_sync(kind=Flag.Kind.CONTRACT_ENDING, model=ParentingContract, wanted=wanted, by=by)
+
+
+def review_flags(run_date: date, *, by) -> dict:
+    """A contract in force whose review date has come (the contracts app's
+    review_due: on or after the next review date) and no review moved it on."""
+    rows = ParentingContract.objects.review_due(run_date).values_list(
+        "pk", "next_review_on", *SCOPE
+    )
+    wanted = _wanted(rows, lambda day: day)
+    return flags_sync(
+        kind=Flag.Kind.CONTRACT_REVIEW_OVERDUE, model=ParentingContract, wanted=wanted, by=by
+    )
+
+
+def unsigned_flags(run_date: date, *, by) -> dict:
+    """Awaiting signatures for more than CONTRACT_SIGNING_ALLOWED_DAYS after it
+    was finalised ("it must be signed as soon as possible")."""
+    allowed = timedelta(days=settings.CONTRACT_SIGNING_ALLOWED_DAYS)
+    rows = ParentingContract.objects.signing_overdue(run_date).values_list(
+        "pk", "finalised_on", *SCOPE
+    )
+    wanted = _wanted(rows, lambda day: day + allowed)
+    return flags_sync(
+        kind=Flag.Kind.CONTRACT_UNSIGNED, model=ParentingContract, wanted=wanted, by=by
+    )
+
+
+def warning_key(non_compliance_id: int, parent_id: int) -> str:
+    """The key contracts.services.warning_serve uses: keep them the same."""
+    return f"contract-warning:{non_compliance_id}:{parent_id}"
+
+
+def warning_letters(run_date: date, *, by) -> dict:
+    """Serve the warning letter for non-compliance (noticed on or before the
+    run date, on a contract in force) with no explanation or one not accepted
+    as reasonable, where a parent concerned has no letter yet."""
+    from contracts.services import warning_serve  # the app's own write path
+
+    rows = (
+        ContractNonCompliance.objects.filter(
+            contract__status__in=rules.Status.IN_FORCE, noticed_on__lte=run_date
+        )
+        .filter(Q(explanation="") | Q(explanation_reasonable=False))
+        .filter(
+            Exists(
+                ContractNonCompliance.parents.through.objects.filter(
+                    contractnoncompliance_id=OuterRef("pk")
+                )
+            )
+        )
+        .values_list("pk", "parents")
+    )
+    keys = {warning_key(pk, parent_id): pk for pk, parent_id in rows}
+    have = existing_keys(list(keys))
+    pending = sorted({pk for key, pk in keys.items() if key not in have})
+    issued = 0
+    size = chunk_size_setting()
+    for start in range(0, len(pending), size):
+        chunk = ContractNonCompliance.objects.filter(pk__in=pending[start : start + size])
+        for non_compliance in chunk.select_related("contract"):
+            # warning_serve is atomic and idempotent per (non-compliance, parent).
+            letters = warning_serve(non_compliance=non_compliance, by=by)
+            issued += sum(1 for letter in letters if letter.dedupe_key not in have)
+        if chunk_pause_setting():  # only the crash test sets it
+            time.sleep(chunk_pause_setting())
+    return {"issued": issued, "existing": len(have)}
+
+
+STEPS = [
+    ("ending_flags", ending_flags),
+    ("review_flags", review_flags),
+    ("unsigned_flags", unsigned_flags),
+    ("warning_letters", warning_letters),
+]

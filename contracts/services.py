@@ -1,0 +1,652 @@
+"""Writes to parenting contracts. Every function is atomic, validates with
+full_clean, records who acted (history user) and refuses with the rules'
+plain-English messages. Status changes go through named transitions that
+check the current status and record who and why (ContractStatusChange)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contracts import rules
+from contracts.models import (
+    AttendanceReferral,
+    ContractCopySent,
+    ContractDocument,
+    ContractNonCompliance,
+    ContractParent,
+    ContractRequirement,
+    ContractReview,
+    ContractSignature,
+    ContractStatusChange,
+    LeadPractitionerChange,
+    ParentingContract,
+    RequirementProgress,
+)
+from yos.letters import letter_issue
+from yos.lib.files import sniff, store_document
+from yos.lib.pdf import render_pdf
+from yos.models import Letter, StoredDocument
+
+DOCUMENT_TEMPLATE = "letters/contract_document.html"
+WARNING_TEMPLATE = "letters/contract_warning.html"
+NO_DOCUMENT = "Finalise the contract first: there is no contract document to sign"
+PARENT_NOT_ON_CONTRACT = "Select a parent this contract is with"
+PARENT_ALREADY_SIGNED = "This parent has already signed this version of the contract"
+PARENT_NOT_PRESENT = "Only parents recorded as present sign the contract; record the presence first"
+NO_SCAN = "Upload the scanned signed copy"
+NO_WARNING_DUE = rules.EXPLANATION_REASONABLE_NO_WARNING
+REFERRAL_NEEDS_LETTER = (
+    "Upload the letter sent to the parents telling them about the referral: "
+    "there is no contract document to attach"
+)
+NOT_ENDED_YET = "The contract has not reached its end date yet"
+
+
+def _save(instance, by) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def _transition(contract: ParentingContract, name: str, *, by, reason: str = "") -> None:
+    """Move contract along the named transition, or refuse with a clear message."""
+    target = rules.transition_target(name, contract.status)
+    if target is None:
+        raise ValidationError(
+            rules.WRONG_STATUS.format(status=contract.get_status_display().lower())
+        )
+    _save(
+        ContractStatusChange(
+            contract=contract,
+            transition=name,
+            from_status=contract.status,
+            to_status=target,
+            by=by,
+            reason=reason,
+        ),
+        by,
+    )
+    contract.status = target
+
+
+def _require_status(contract: ParentingContract, *allowed: str) -> None:
+    if contract.status not in allowed:
+        raise ValidationError(
+            rules.WRONG_STATUS.format(status=contract.get_status_display().lower())
+        )
+
+
+# --- Drafting -------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_draft(
+    *,
+    pupil,
+    parents: list,
+    party: str,
+    arrangement: str,
+    starts_on: date,
+    ends_on: date,
+    lead_practitioner: str,
+    by,
+    lead_practitioner_organisation: str = "",
+    length_reason: str = "",
+    next_review_on: date | None = None,
+    year_group: str = "",
+    reason: str = "",
+    services_involved: str = "",
+    support_statement: str = "",
+    support_details: str = "",
+    parent_statement: str = "",
+) -> ParentingContract:
+    """A new draft contract for pupil and the parents it will bind."""
+    _refuse(
+        rules.parent_choice_problems(
+            separate=arrangement == ParentingContract.Arrangement.SEPARATE,
+            parent_ids=[p.pk for p in parents],
+        )
+        + rules.length_problems(starts_on=starts_on, ends_on=ends_on, reason=length_reason)
+    )
+    contract = ParentingContract(
+        pupil=pupil,
+        school_id=pupil.school_id,
+        party=party,
+        arrangement=arrangement,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        length_reason=length_reason,
+        next_review_on=next_review_on,
+        lead_practitioner=lead_practitioner,
+        lead_practitioner_organisation=lead_practitioner_organisation,
+        year_group=year_group,
+        reason=reason,
+        services_involved=services_involved,
+        support_statement=support_statement,
+        support_details=support_details,
+        parent_statement=parent_statement,
+        created_by=by,
+    )
+    _save(contract, by)
+    for adult in parents:
+        _save(ContractParent(contract=contract, adult=adult), by)
+    _save(
+        LeadPractitionerChange(
+            contract=contract,
+            name=lead_practitioner,
+            organisation=lead_practitioner_organisation,
+            from_date=min(timezone.localdate(), starts_on),
+            reason="Lead practitioner when the contract was drafted",
+            recorded_by=by,
+        ),
+        by,
+    )
+    return contract
+
+
+def contract_check_terms(contract: ParentingContract) -> None:
+    """Refuse contract terms that break the length rule (for edits)."""
+    _refuse(
+        rules.length_problems(
+            starts_on=contract.starts_on, ends_on=contract.ends_on, reason=contract.length_reason
+        )
+    )
+
+
+@transaction.atomic
+def contract_record_initiation(
+    *,
+    contract: ParentingContract,
+    consent_given: bool,
+    consent_on: date | None,
+    consent_how: str,
+    initiated_on: date,
+    present: list,
+    unresponsive: list,
+    pupil_engaged: bool | None,
+    pupil_engagement_notes: str = "",
+    unresponsive_notes: str = "",
+    by,
+) -> ParentingContract:
+    """Record the meeting that starts the contract: consent, who was there,
+    who is unresponsive, and whether the pupil was engaged."""
+    _require_status(contract, ParentingContract.Status.DRAFT)
+    present_ids = {a.pk for a in present}
+    unresponsive_ids = {a.pk for a in unresponsive}
+    _refuse(
+        rules.consent_problems(consent_given=consent_given, parents_present=len(present_ids))
+        + rules.parent_choice_problems(
+            separate=False,
+            parent_ids=[1],
+            present_ids=present_ids,
+            unresponsive_ids=unresponsive_ids,
+        )
+    )
+    contract.consent_given = consent_given
+    contract.consent_on = consent_on
+    contract.consent_how = consent_how
+    contract.initiated_on = initiated_on
+    contract.pupil_engaged = pupil_engaged
+    contract.pupil_engagement_notes = pupil_engagement_notes
+    _save(contract, by)
+    for link in contract.parent_links.all():
+        link.present_at_initiation = link.adult_id in present_ids
+        link.unresponsive = link.adult_id in unresponsive_ids
+        link.unresponsive_notes = unresponsive_notes if link.unresponsive else ""
+        _save(link, by)
+    return contract
+
+
+@transaction.atomic
+def requirement_add(
+    *,
+    contract: ParentingContract,
+    kind,
+    action: str,
+    measure: str,
+    owner: str,
+    due_on: date | None = None,
+    frequency: str = "",
+    parent=None,
+    by,
+) -> ContractRequirement:
+    """A SMART requirement. Added to a draft; added later, it takes effect in
+    the next version of the document (an amendment)."""
+    _require_status(contract, *rules.Status.OPEN)
+    requirement = ContractRequirement(
+        contract=contract,
+        kind=kind,
+        action=action,
+        measure=measure,
+        owner=owner,
+        due_on=due_on,
+        frequency=frequency,
+        parent=parent,
+    )
+    _save(requirement, by)
+    return requirement
+
+
+@transaction.atomic
+def lead_practitioner_change(
+    *, contract: ParentingContract, name: str, organisation: str, from_date: date, reason: str, by
+) -> LeadPractitionerChange:
+    _require_status(contract, *rules.Status.OPEN)
+    change = LeadPractitionerChange(
+        contract=contract,
+        name=name,
+        organisation=organisation,
+        from_date=from_date,
+        reason=reason,
+        recorded_by=by,
+    )
+    _save(change, by)
+    contract.lead_practitioner = name
+    contract.lead_practitioner_organisation = organisation
+    _save(contract, by)
+    return change
+
+
+# --- The document -----------------------------------------------------------------
+
+
+def _render_document(contract: ParentingContract, *, by, reason: str) -> ContractDocument:
+    number = contract.document_version + 1
+    links = list(contract.parent_links.select_related("adult"))
+    pdf = render_pdf(
+        DOCUMENT_TEMPLATE,
+        {
+            "contract": contract,
+            "version": number,
+            "pupil": contract.pupil,
+            "school": contract.school,
+            "parent_links": links,
+            "present_links": [link for link in links if link.present_at_initiation],
+            "requirements": list(
+                contract.requirements.select_related("kind", "parent").order_by("id")
+            ),
+            "generated_on": timezone.localdate(),
+        },
+    )
+    stored = store_document(
+        content=pdf,
+        kind=StoredDocument.Kind.CONTRACT,
+        subject=contract,
+        by=by,
+        reason=f"Parenting contract {contract.reference} version {number}: {reason}"[:300],
+    )
+    version = ContractDocument(contract=contract, number=number, document=stored, reason=reason)
+    _save(version, by)
+    contract.document_version = number
+    return version
+
+
+@transaction.atomic
+def contract_finalise(*, contract: ParentingContract, by) -> ContractDocument:
+    """Check everything a contract must contain, render version 1 of the
+    document and wait for signatures."""
+    contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
+    _require_status(contract, ParentingContract.Status.DRAFT)
+    _refuse(
+        rules.finalise_problems(
+            consent_given=contract.consent_given,
+            parents_present=contract.parent_links.filter(present_at_initiation=True).count(),
+            requirement_count=contract.requirements.count(),
+            support_statement=contract.support_statement,
+            support_details=contract.support_details,
+            parent_statement=contract.parent_statement,
+            starts_on=contract.starts_on,
+            ends_on=contract.ends_on,
+            length_reason=contract.length_reason,
+        )
+    )
+    _transition(contract, "finalise", by=by, reason="Typed up and ready to sign")
+    contract.finalised_on = timezone.localdate()
+    version = _render_document(contract, by=by, reason="Finalised")
+    _save(contract, by)
+    return version
+
+
+@transaction.atomic
+def contract_amend(*, contract: ParentingContract, reason: str, by) -> ContractDocument:
+    """A new version of the document (the old versions are kept); it needs
+    signing again before it is in force."""
+    contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
+    _transition(contract, "amend", by=by, reason=reason)
+    contract.finalised_on = timezone.localdate()
+    version = _render_document(contract, by=by, reason=reason)
+    _save(contract, by)
+    return version
+
+
+def current_version(contract: ParentingContract) -> ContractDocument | None:
+    return contract.documents.select_related("document").order_by("-number").first()
+
+
+# --- Signatures ---------------------------------------------------------------------
+
+
+def missing_signatures(contract: ParentingContract, version: ContractDocument | None) -> list[str]:
+    """Who still has to sign the current version (rules.missing_signatures)."""
+    present = {
+        link.adult_id: link.adult.full_name
+        for link in contract.parent_links.select_related("adult")
+        if link.present_at_initiation
+    }
+    facts = (
+        [rules.SignatureFact(s.signer_kind, s.adult_id) for s in version.signatures.all()]
+        if version
+        else []
+    )
+    return rules.missing_signatures(
+        present_parents=present, la_is_party=contract.la_is_party, signatures=facts
+    )
+
+
+@transaction.atomic
+def signature_record(
+    *,
+    contract: ParentingContract,
+    signer_kind: str,
+    name: str,
+    method: str,
+    by,
+    adult=None,
+    user=None,
+    scan=None,
+    signed_at=None,
+) -> ContractSignature:
+    """Record one signature on the current version, with the SHA-256 of the
+    document signed; when the last one needed is in, the contract is active.
+    A scanned copy (an UploadedFile, already checked) is stored privately."""
+    contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
+    _require_status(contract, ParentingContract.Status.AWAITING_SIGNATURES)
+    if signer_kind not in ContractSignature.SignerKind.values:
+        raise ValidationError(rules.PUPIL_CANNOT_SIGN)
+    version = current_version(contract)
+    if version is None:
+        raise ValidationError(NO_DOCUMENT)
+    if signer_kind == ContractSignature.SignerKind.PARENT:
+        link = contract.parent_links.filter(adult=adult).first() if adult else None
+        if link is None:
+            raise ValidationError(PARENT_NOT_ON_CONTRACT)
+        if not link.present_at_initiation:
+            raise ValidationError(PARENT_NOT_PRESENT)
+        if version.signatures.filter(adult=adult).exists():
+            raise ValidationError(PARENT_ALREADY_SIGNED)
+    stored_scan = None
+    if method == ContractSignature.Method.SCANNED:
+        if scan is None:
+            raise ValidationError(NO_SCAN)
+        scan.seek(0)
+        content = scan.read()
+        stored_scan = store_document(
+            content=content,
+            kind=StoredDocument.Kind.SIGNED_SCAN,
+            subject=contract,
+            by=by,
+            reason=f"Signed copy of {contract.reference} version {version.number} by {name}"[:300],
+            mime_type=sniff(content[:16]) or "application/octet-stream",
+            original_name=getattr(scan, "name", ""),
+        )
+    signature = ContractSignature(
+        contract=contract,
+        version=version,
+        signer_kind=signer_kind,
+        name=name,
+        adult=adult if signer_kind == ContractSignature.SignerKind.PARENT else None,
+        user=user,
+        signed_at=signed_at or timezone.now(),
+        method=method,
+        scan=stored_scan,
+        document_sha256=version.sha256,
+        recorded_by=by,
+    )
+    _save(signature, by)
+    if not missing_signatures(contract, version):
+        _transition(contract, "activate", by=by, reason="Signed by everyone who needs to sign")
+        contract.activated_on = contract.activated_on or timezone.localdate()
+        _save(contract, by)
+    return signature
+
+
+@transaction.atomic
+def copy_sent_record(
+    *, contract: ParentingContract, recipient: str, organisation: str, method: str, sent_on, by
+) -> ContractCopySent:
+    copy = ContractCopySent(
+        contract=contract,
+        recipient=recipient,
+        organisation=organisation,
+        method=method,
+        sent_on=sent_on,
+        version=current_version(contract),
+        recorded_by=by,
+    )
+    _save(copy, by)
+    return copy
+
+
+# --- Reviews ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_record(
+    *,
+    contract: ParentingContract,
+    held_on: date,
+    progress: dict,
+    notes: str = "",
+    next_review_on: date | None = None,
+    early_at_parents_request: bool = False,
+    requested_by=None,
+    by,
+) -> ContractReview:
+    """A review with the progress on each requirement ({requirement: (progress,
+    notes)}); sets the next review date."""
+    _require_status(contract, *rules.Status.IN_FORCE)
+    review = ContractReview(
+        contract=contract,
+        scheduled_on=contract.next_review_on,
+        held_on=held_on,
+        early_at_parents_request=early_at_parents_request,
+        requested_by=requested_by if early_at_parents_request else None,
+        notes=notes,
+        next_review_on=next_review_on,
+        recorded_by=by,
+    )
+    _save(review, by)
+    for requirement, (value, note) in progress.items():
+        _save(
+            RequirementProgress(review=review, requirement=requirement, progress=value, notes=note),
+            by,
+        )
+    contract.next_review_on = next_review_on
+    _save(contract, by)
+    return review
+
+
+# --- Non-compliance, warning, ending, referral ------------------------------------------
+
+
+@transaction.atomic
+def non_compliance_record(
+    *,
+    contract: ParentingContract,
+    parents: list,
+    what_happened: str,
+    noticed_on: date,
+    contacted_on: date,
+    contact_method: str,
+    explanation: str,
+    explanation_reasonable: bool,
+    decision_notes: str = "",
+    requirement=None,
+    by,
+) -> ContractNonCompliance:
+    _require_status(contract, *rules.Status.IN_FORCE)
+    bound = set(contract.parent_links.values_list("adult_id", flat=True))
+    if not parents or any(p.pk not in bound for p in parents):
+        raise ValidationError(PARENT_NOT_ON_CONTRACT)
+    record = ContractNonCompliance(
+        contract=contract,
+        requirement=requirement,
+        what_happened=what_happened,
+        noticed_on=noticed_on,
+        contacted_on=contacted_on,
+        contact_method=contact_method,
+        explanation=explanation,
+        # An absent explanation cannot be a reasonable one.
+        explanation_reasonable=explanation_reasonable and bool(explanation.strip()),
+        decision_notes=decision_notes,
+        recorded_by=by,
+    )
+    _save(record, by)
+    record.parents.set(parents)
+    return record
+
+
+@transaction.atomic
+def warning_serve(*, non_compliance: ContractNonCompliance, by) -> list[Letter]:
+    """Serve each parent concerned the warning letter (once: the dedupe key is
+    per non-compliance and parent), keep it, and mark the contract."""
+    contract = ParentingContract.objects.select_for_update().get(pk=non_compliance.contract_id)
+    if not non_compliance.warning_due:
+        raise ValidationError(NO_WARNING_DUE)
+    letters = []
+    for parent in non_compliance.parents.all():
+        letter, _created = letter_issue(
+            kind=Letter.Kind.CONTRACT_WARNING,
+            dedupe_key=f"contract-warning:{non_compliance.pk}:{parent.pk}",
+            recipient=parent,
+            subject=contract,
+            reason=(
+                f"Parenting contract {contract.reference}: "
+                f"non-compliance noticed on {non_compliance.noticed_on:%-d %B %Y}"
+            ),
+            template=WARNING_TEMPLATE,
+            context={
+                "contract": contract,
+                "non_compliance": non_compliance,
+                "pupil": contract.pupil,
+                "school": contract.school,
+                "issued_on": timezone.localdate(),
+            },
+            by=by,
+            family=contract.pupil.family,
+            school=contract.school,
+        )
+        letters.append(letter)
+    non_compliance.warning_letters.add(*letters)
+    if contract.status != ParentingContract.Status.WARNING_SERVED:
+        _transition(contract, "serve_warning", by=by, reason=str(non_compliance))
+        _save(contract, by)
+    return letters
+
+
+@transaction.atomic
+def contract_continue(*, contract: ParentingContract, reason: str, by) -> ParentingContract:
+    """After a warning, the parents engage again: the contract carries on."""
+    _transition(contract, "continue", by=by, reason=reason)
+    _save(contract, by)
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(
+    *,
+    contract: ParentingContract,
+    reason: str,
+    services_consulted: bool,
+    services_consulted_details: str,
+    ended_on: date,
+    by,
+) -> ParentingContract:
+    _refuse(
+        rules.termination_problems(
+            services_involved=bool(contract.services_involved.strip()),
+            services_consulted=services_consulted,
+        )
+    )
+    _transition(contract, "terminate", by=by, reason=reason)
+    contract.ended_on = ended_on
+    contract.end_reason = reason
+    contract.services_consulted = services_consulted
+    contract.services_consulted_details = services_consulted_details
+    _save(contract, by)
+    return contract
+
+
+@transaction.atomic
+def contract_complete(
+    *, contract: ParentingContract, reason: str, ended_on: date, by
+) -> ParentingContract:
+    _transition(contract, "complete", by=by, reason=reason)
+    contract.ended_on = ended_on
+    contract.end_reason = reason
+    _save(contract, by)
+    return contract
+
+
+@transaction.atomic
+def contract_expire(*, contract: ParentingContract, today: date, by) -> ParentingContract:
+    """Its end date passed without it being completed or ended."""
+    if today <= contract.ends_on:
+        raise ValidationError(NOT_ENDED_YET)
+    _transition(contract, "expire", by=by, reason="The end date passed")
+    contract.ended_on = contract.ends_on
+    _save(contract, by)
+    return contract
+
+
+@transaction.atomic
+def referral_make(
+    *,
+    contract: ParentingContract,
+    made_on: date,
+    external_reference: str = "",
+    notes: str = "",
+    letter_upload=None,
+    by,
+) -> AttendanceReferral:
+    """Seed 001: "If a parenting contract exists then this can be uploaded when
+    making the referral, and if not then a letter should be uploaded which was
+    sent to parent(s) informing them that a statutory referral is being made." """
+    version = current_version(contract)
+    if version is not None:
+        evidence, attachment = AttendanceReferral.Evidence.CONTRACT, version.document
+    else:
+        if letter_upload is None:
+            raise ValidationError(REFERRAL_NEEDS_LETTER)
+        letter_upload.seek(0)
+        content = letter_upload.read()
+        attachment = store_document(
+            content=content,
+            kind=StoredDocument.Kind.EVIDENCE,
+            subject=contract,
+            by=by,
+            reason=f"Letter about the statutory referral for {contract.reference}",
+            mime_type=sniff(content[:16]) or "application/octet-stream",
+            original_name=getattr(letter_upload, "name", ""),
+        )
+        evidence = AttendanceReferral.Evidence.LETTER
+    referral = AttendanceReferral(
+        contract=contract,
+        made_on=made_on,
+        external_reference=external_reference,
+        evidence=evidence,
+        attachment=attachment,
+        notes=notes,
+        made_by=by,
+    )
+    _save(referral, by)
+    return referral
