@@ -1,0 +1,124 @@
+"""Letters the nightly job generates, read back from the PDF: recipient,
+reason and dates; made once, by the system user, with history."""
+
+import datetime as dt
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from cases.tests.factories import AdultFactory
+from orders import jobs as order_jobs
+from orders.models import Excuse, FailureKind
+from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
+from yos.lib.audit import system_user
+from yos.models import Letter
+
+RUN_DATE = dt.date(2026, 11, 25)
+
+
+def pdf_text(letter: Letter) -> str:
+    with letter.document.file.open("rb") as stored:
+        content = stored.read()
+    assert hashlib.sha256(content).hexdigest() == letter.sha256
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture
+def order(db):
+    order = ParentingOrderFactory(
+        made_on=dt.date(2026, 6, 1),
+        court="Demo Town Youth Court",
+        case__referred_on=dt.date(2026, 5, 20),
+        case__child__first_name="Robin",
+        case__child__last_name="Ashdown",
+    )
+    parent = AdultFactory(
+        family=order.child.family,
+        first_name="Dana",
+        last_name="Ashdown",
+        address="4 Example Row, Demo Town",
+        preferred_language="Polish",
+        interpreter_needed=True,
+    )
+    order.parents.set([parent])
+    return order
+
+
+def test_the_warning_letter_names_the_parent_the_failure_and_the_dates(order, settings):
+    """Seed 000: "A failure to fulfil the conditions can be treated as a
+    criminal offence and the parent/carer can be prosecuted"."""
+    FailureFactory(
+        order=order,
+        parent=order.parents.get(),
+        kind=FailureKind.COUNSELLING,
+        occurred_on=dt.date(2026, 6, 20),
+        explanation="I forgot",
+    )
+    counts = order_jobs.warning_letters(RUN_DATE, by=system_user())
+    assert counts == {"issued": 1, "existing": 0}
+    letter = Letter.objects.get(kind=Letter.Kind.ORDER_WARNING)
+    text = pdf_text(letter)
+    assert "Dear Dana Ashdown" in text
+    assert "4 Example Row, Demo Town" in text
+    assert (
+        "Did not attend counselling or guidance on 20 June 2026, without a reasonable excuse."
+        in text
+    )
+    assert (
+        "On 1 June 2026 Demo Town Youth Court made a parenting order for you about Robin Ashdown"
+        in text
+    )
+    assert "Date: 25 November 2026" in text
+    assert "I forgot" in text
+    assert settings.LETTERHEAD["organisation"] in text
+    assert letter.recipient.full_name == "Dana Ashdown"
+    assert letter.generated_by == system_user()
+    assert letter.history.get().history_user == system_user()
+    assert (letter.family, letter.child) == (order.child.family, order.child)
+
+
+def test_the_notice_says_counselling_is_now_voluntary_and_what_still_runs(order):
+    """Seed 000: "After the 3 months is over, the Youth Offending Service can no
+    longer enforce attendance by the parent at counselling sessions"."""
+    RequirementFactory(order=order, ends_on=dt.date(2027, 3, 1))
+    RequirementFactory(order=order, ends_on=dt.date(2026, 10, 1))  # over: not listed
+    counts = order_jobs.counselling_ended_notices(RUN_DATE, by=system_user())
+    assert counts == {"issued": 1, "existing": 0}
+    text = pdf_text(Letter.objects.get(kind=Letter.Kind.COUNSELLING_ENDED))
+    assert "Dear Dana Ashdown" in text
+    assert "ended on 1 September 2026, 3 months after the order was made" in text
+    assert "From 2 September 2026 you do not have to go to counselling" in text
+    assert "Ensure the child attends school as required 1 March 2027" in text
+    assert "1 October 2026" not in text
+
+
+def test_an_accepted_excuse_gets_no_warning_letter(order):
+    FailureFactory(order=order, parent=order.parents.get(), excuse=Excuse.ACCEPTED)
+    assert order_jobs.warning_letters(RUN_DATE, by=system_user()) == {"issued": 0, "existing": 0}
+    assert Letter.objects.count() == 0
+
+
+def test_a_failure_after_the_run_date_waits_for_its_day(order):
+    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 8, 1))
+    assert order_jobs.warning_letters(dt.date(2026, 7, 31), by=system_user())["issued"] == 0
+    assert order_jobs.warning_letters(dt.date(2026, 8, 1), by=system_user())["issued"] == 1
+
+
+def test_letters_are_made_once_however_often_the_step_runs(order):
+    FailureFactory(order=order, parent=order.parents.get())
+    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 7, 1))
+    first = order_jobs.warning_letters(RUN_DATE, by=system_user())
+    second = order_jobs.warning_letters(RUN_DATE, by=system_user())
+    assert (first, second) == ({"issued": 2, "existing": 0}, {"issued": 0, "existing": 2})
+    assert Letter.objects.count() == 2
+
+
+def test_chunks_of_two_issue_every_letter(order, monkeypatch):
+    monkeypatch.setenv("NIGHTLY_LETTER_CHUNK_SIZE", "2")
+    for day in (20, 21, 22, 23, 24):
+        FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 6, day))
+    assert order_jobs.warning_letters(RUN_DATE, by=system_user())["issued"] == 5
+    assert Letter.objects.values("dedupe_key").distinct().count() == 5
