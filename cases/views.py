@@ -156,7 +156,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
 def add_family(request: HttpRequest) -> HttpResponse:
     """A case manager adds a family, allocated to themselves in their team."""
     teams = list(request.user.teams.all())
-    form = FamilyCreateForm(request.POST or None, teams=teams)
+    form = FamilyCreateForm(request.POST if request.method == "POST" else None, teams=teams)
     if not teams:
         form.add_error(None, "You are not in a team: ask an administrator to add you to one")
     elif request.method == "POST" and form.is_valid():
@@ -206,7 +206,7 @@ def family_history(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def edit_family(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_for_user(request.user, Family, pk, write=True)
-    form = FamilyForm(request.POST or None, instance=family)
+    form = FamilyForm(request.POST if request.method == "POST" else None, instance=family)
     if request.method == "POST" and form.is_valid():
         changes = {k: form.cleaned_data[k] for k in FamilyForm.Meta.fields}
         try:
@@ -235,7 +235,7 @@ def allocate_family(request: HttpRequest, pk: int) -> HttpResponse:
         "last_name", "first_name"
     )
     form = AllocateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         candidates=candidates,
         initial={"case_manager": family.case_manager_id},
     )
@@ -268,7 +268,7 @@ def allocate_family(request: HttpRequest, pk: int) -> HttpResponse:
 def add_child(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a child to a family; a possible duplicate is shown before creating."""
     family = access.get_for_user(request.user, Family, pk, write=True)
-    form = ChildCreateForm(request.POST or None)
+    form = ChildCreateForm(request.POST if request.method == "POST" else None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -330,7 +330,7 @@ def child_history(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.get_for_user(request.user, Child, pk, write=True)
-    form = ChildForm(request.POST or None, instance=child)
+    form = ChildForm(request.POST if request.method == "POST" else None, instance=child)
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(
@@ -355,7 +355,7 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def record_views(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.get_for_user(request.user, Child, pk, write=True)
-    form = ChildViewForm(request.POST or None)
+    form = ChildViewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.child_view_record(child=child, by=request.user, **form.cleaned_data)
         messages.success(request, "Views, wishes and feelings recorded")
@@ -376,7 +376,9 @@ def record_views(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def add_adult(request: HttpRequest, pk: int) -> HttpResponse:
     family = access.get_for_user(request.user, Family, pk, write=True)
-    form = AdultCreateForm(request.POST or None, children=family.children.all())
+    form = AdultCreateForm(
+        request.POST if request.method == "POST" else None, children=family.children.all()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             adult = services.adult_create(
@@ -427,7 +429,7 @@ def adult_history(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
     adult = access.get_for_user(request.user, Adult, pk, write=True)
-    form = AdultForm(request.POST or None, instance=adult)
+    form = AdultForm(request.POST if request.method == "POST" else None, instance=adult)
     if request.method == "POST" and form.is_valid():
         try:
             services.adult_update(
@@ -454,7 +456,9 @@ def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
 def link_child(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or change) how an adult is related to a child of the family."""
     adult = access.get_for_user(request.user, Adult, pk, write=True)
-    form = AdultLinkForm(request.POST or None, children=adult.family.children.all())
+    form = AdultLinkForm(
+        request.POST if request.method == "POST" else None, children=adult.family.children.all()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.adult_link_child(adult=adult, by=request.user, **form.cleaned_data)
@@ -480,7 +484,9 @@ def link_child(request: HttpRequest, pk: int) -> HttpResponse:
 def open_case(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case; prevention work outside ages 7 to 17 asks for confirmation."""
     child = access.get_for_user(request.user, Child, pk, write=True)
-    form = CaseOpenForm(request.POST or None, instance=Case(child=child))
+    form = CaseOpenForm(
+        request.POST if request.method == "POST" else None, instance=Case(child=child)
+    )
     warning = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -542,7 +548,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseForm(request.POST if request.method == "POST" else None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(
@@ -565,7 +571,9 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
-    form = CaseCloseForm(request.POST or None, initial={"loaded_version": case.version})
+    form = CaseCloseForm(
+        request.POST if request.method == "POST" else None, initial={"loaded_version": case.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(case=case, by=request.user, **form.cleaned_data)
@@ -588,7 +596,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(*CASEWORK)
 def record_session(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -617,7 +625,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_for_user(
         request.user, Session.objects.select_related("case", "case__child"), pk, write=True
     )
-    form = SessionForm(request.POST or None, initial=SessionForm.initial_for(session))
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, initial=SessionForm.initial_for(session)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -40,6 +40,7 @@ class Change:
 @dataclass
 class HistoryEntry:
     at: datetime
+    order: int  # the history row's id: breaks ties between rows saved in the same instant
     user: str
     action: str
     record: str
@@ -123,7 +124,8 @@ def history_entries(*records: models.Model) -> list[HistoryEntry]:
                 entries.append(
                     HistoryEntry(
                         at=row.history_date,
-                        user=str(row.history_user) if row.history_user else "Unknown",
+                        order=row.history_id,
+                        user=str(row.history_user) if row.history_user else "Not recorded",
                         action=ACTIONS.get(row.history_type, "Changed"),
                         record=f"{label}: {record}",
                         url=record.get_absolute_url(),
@@ -131,7 +133,7 @@ def history_entries(*records: models.Model) -> list[HistoryEntry]:
                     )
                 )
             previous = row
-    entries.sort(key=lambda e: e.at, reverse=True)
+    entries.sort(key=lambda e: (e.at, e.order), reverse=True)
     return entries
 
 
