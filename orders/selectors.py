@@ -14,6 +14,7 @@ from cases.models import Case, CaseKind, CaseStatus
 from orders import rules
 from orders.models import (
     BreachReferral,
+    FailureToComply,
     OrderRequirement,
     OrderSession,
     OrderStatus,
@@ -157,30 +158,43 @@ def _day(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time.min))
 
 
-def child_panels(user, child) -> list[dict]:
-    orders = list(orders_for(user, ParentingOrder.objects.filter(child=child)))
-    if not orders:
+def _panel(user, orders: QuerySet, cases: QuerySet, *, can_change: bool) -> list[dict]:
+    orders = list(orders_for(user, orders))
+    support_cases = list(
+        access.visible(user, cases)
+        .filter(kind=CaseKind.PARENTING, parenting_orders__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("child")
+    )
+    if not orders and not support_cases:
         return []
     return [
         {
             "template": "orders/includes/orders_panel.html",
             "orders": orders,
-            "title": "Parenting orders",
+            "support_cases": support_cases,
+            "can_change": can_change,
         }
     ]
+
+
+def child_panels(user, child) -> list[dict]:
+    """The child's parenting orders, and parenting cases with no order yet."""
+    return _panel(
+        user,
+        ParentingOrder.objects.filter(child=child),
+        Case.objects.filter(child=child),
+        can_change=access.can_change(user, child),
+    )
 
 
 def family_panels(user, family) -> list[dict]:
-    orders = list(orders_for(user, ParentingOrder.objects.filter(child__family=family)))
-    if not orders:
-        return []
-    return [
-        {
-            "template": "orders/includes/orders_panel.html",
-            "orders": orders,
-            "title": "Parenting orders",
-        }
-    ]
+    return _panel(
+        user,
+        ParentingOrder.objects.filter(child__family=family),
+        Case.objects.filter(child__family=family),
+        can_change=access.can_change(user, family),
+    )
 
 
 def timeline_events(user, child) -> list[TimelineEvent]:
@@ -223,6 +237,37 @@ def timeline_events(user, child) -> list[TimelineEvent]:
                     at=_day(order.closed_on), title="Parenting order closed", url=url, kind="order"
                 )
             )
+    failures = (
+        access.visible(user, FailureToComply)
+        .filter(order__child=child)
+        .select_related("order", "excuse_decided_by")
+        .prefetch_related(
+            Prefetch("referrals", BreachReferral.objects.select_related("decided_by"))
+        )
+    )
+    for failure in failures:
+        events.append(
+            TimelineEvent(
+                at=_day(failure.occurred_on),
+                title="Failure to comply with the parenting order",
+                description=f"{failure.get_kind_display()}. {failure.get_excuse_display()}.",
+                by=str(failure.excuse_decided_by),
+                url=failure.get_absolute_url(),
+                kind="order",
+            )
+        )
+        for referral in failure.referrals.all():
+            if referral.decided_at:
+                events.append(
+                    TimelineEvent(
+                        at=referral.decided_at,
+                        title=f"Breach referral {referral.get_status_display().lower()}",
+                        description=referral.decision_reason,
+                        by=str(referral.decided_by),
+                        url=failure.get_absolute_url(),
+                        kind="order",
+                    )
+                )
     return events
 
 

@@ -66,6 +66,8 @@ def order_update(
 ) -> ParentingOrder:
     """Change an order's details; refused when someone saved it in between
     (StaleRecord). Requirement end dates are re-checked against a new made_on."""
+    if order.closed_on:
+        raise ValidationError(ORDER_CLOSED)
     for name, value in fields.items():
         setattr(order, name, value)
     parents = _check_parents(order, parents)
@@ -106,6 +108,9 @@ def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
 def requirement_update(
     *, requirement: OrderRequirement, loaded_version: int | None, by, **fields
 ) -> OrderRequirement:
+    """Change a requirement (its end date re-checked); refused on a closed order."""
+    if requirement.order.closed_on:
+        raise ValidationError(ORDER_CLOSED)
     for name, value in fields.items():
         setattr(requirement, name, value)
     requirement.full_clean()

@@ -57,6 +57,23 @@ def test_the_timeline_shows_the_order_and_the_ends_that_have_passed(order, case_
     assert selectors.timeline_events(outsider, order.child) == []
 
 
+def test_the_timeline_shows_failures_and_referral_decisions(order, case_manager, supervisor):
+    from orders import services
+    from orders.tests.factories import FailureFactory, ReferralFactory
+
+    referral = ReferralFactory(
+        failure=FailureFactory(order=order, occurred_on=dt.date(2026, 12, 1))
+    )
+    services.referral_decide(referral=referral, approve=True, reason="Pattern", by=supervisor)
+    with _at(dt.date(2026, 12, 20)):
+        titles = [e.title for e in selectors.timeline_events(case_manager, order.child)]
+    assert titles == [
+        "Parenting order made",
+        "Failure to comply with the parenting order",
+        "Breach referral approved for prosecution",
+    ]
+
+
 def test_the_case_managers_home_lists_orders_ending_soon(order, case_manager, colleague):
     with _at(dt.date(2027, 2, 5)):  # counselling ends 14 February, within 14 days
         panel = selectors.home_panels(case_manager)[0]
@@ -82,3 +99,19 @@ def test_the_home_panel_costs_the_same_queries_for_5_and_50_orders(order, case_m
     five = count()
     make(45)
     assert count() == five
+
+
+def test_child_panel_lists_parenting_cases_without_an_order(order, case_manager, colleague):
+    from orders.tests.factories import ParentingCaseFactory
+
+    support = ParentingCaseFactory(child=order.child)
+    panel = selectors.child_panels(case_manager, order.child)[0]
+    assert [c.pk for c in panel["support_cases"]] == [support.pk]
+    assert panel["can_change"] is True
+    assert selectors.child_panels(colleague, order.child)[0]["can_change"] is False
+
+
+def test_the_child_page_shows_the_orders_panel(order, client_for, case_manager):
+    body = client_for(case_manager).get(order.child.get_absolute_url()).content.decode()
+    assert "Parenting orders and support" in body
+    assert order.get_absolute_url() in body

@@ -309,3 +309,34 @@ def test_order_close_refuses_while_a_requirement_runs(case_manager):
     closed = services.order_close(order=order, closed_on=dt.date(2027, 9, 2), by=case_manager)
     assert closed.status == OrderStatus.CLOSED
     assert closed.closed_by == case_manager
+
+
+def test_a_closed_order_and_its_requirements_cannot_be_changed(case_manager):
+    order = ParentingOrderFactory(made_on=MADE)
+    requirement = RequirementFactory(order=order, ends_on=dt.date(2027, 1, 1))
+    services.order_close(order=order, closed_on=dt.date(2027, 3, 1), by=case_manager)
+    order.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.order_update(
+            order=order,
+            parents=list(order.parents.all()),
+            loaded_version=order.version,
+            by=case_manager,
+            court="X",
+        )
+    assert error.value.messages == [services.ORDER_CLOSED]
+    requirement.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.requirement_update(
+            requirement=requirement,
+            loaded_version=requirement.version,
+            by=case_manager,
+            ends_on=dt.date(2027, 2, 1),
+        )
+    with pytest.raises(ValidationError):
+        services.requirement_add(
+            order=order,
+            kind=RequirementKind.ATTEND_SCHOOL,
+            ends_on=dt.date(2027, 2, 1),
+            by=case_manager,
+        )

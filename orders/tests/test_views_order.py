@@ -299,3 +299,43 @@ def test_closing_an_order_due_for_closure(client_for, case_manager, order):
 def test_closing_needs_post(client_for, case_manager, order):
     response = client_for(case_manager).get(reverse("orders:order-close", args=[order.pk]))
     assert response.status_code == 405
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_support_page_costs_the_same_queries_for_5_and_50_sessions(
+    client_for, case_manager, parenting_case
+):
+    from orders.tests.factories import OrderSessionFactory
+
+    client = client_for(case_manager)
+    url = reverse("orders:support-detail", args=[parenting_case.pk])
+
+    def make(n):
+        for _ in range(n):
+            OrderSessionFactory(order=None, case=parenting_case, held_on=dt.date(2027, 1, 5))
+
+    make(5)
+    _queries(client, url)
+    five = _queries(client, url)
+    make(45)
+    assert _queries(client, url) == five
+
+
+def test_the_history_tab_costs_the_same_queries_for_5_and_50_records(
+    client_for, case_manager, order
+):
+    client = client_for(case_manager)
+    url = reverse("orders:order-history", args=[order.pk])
+    _fill(order, 5)
+    _queries(client, url)
+    five = _queries(client, url)
+    _fill(order, 45)
+    assert _queries(client, url) == five
