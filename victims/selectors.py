@@ -234,20 +234,20 @@ def child_panels(user, child) -> list[dict]:
     reparations = list(
         access.visible(user, Reparation).filter(case__child=child).select_related("case")
     )
+    writable = list(
+        access.visible(user, Case, write=True).filter(child=child).only("id", "reference", "kind")
+    )
     panels = []
     if lines:
         panels.append({"template": "victims/includes/child_victims.html", "lines": lines})
-    panels.append(
-        {
-            "template": "victims/includes/child_reparation.html",
-            "reparations": reparations,
-            "cases": list(
-                access.visible(user, Case, write=True)
-                .filter(child=child)
-                .only("id", "reference", "kind")
-            ),
-        }
-    )
+    if reparations or writable:
+        panels.append(
+            {
+                "template": "victims/includes/child_reparation.html",
+                "reparations": reparations,
+                "cases": writable,
+            }
+        )
     return panels
 
 

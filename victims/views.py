@@ -44,6 +44,11 @@ def _form_page(request, form, *, title: str, back, caption: str = "") -> HttpRes
     )
 
 
+def _data(request: HttpRequest):
+    """The POST data of a submission (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _save_or_errors(form, save) -> bool:
     """Run save(); put a service's ValidationError or a stale save on the form."""
     try:
@@ -75,7 +80,7 @@ def victim_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access.policy(VW)
 def victim_create(request: HttpRequest) -> HttpResponse:
-    form = forms.VictimCreateForm(request.POST or None)
+    form = forms.VictimCreateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         victim = form.save(commit=False)
         case = form.cleaned_data["case_reference"]
@@ -124,7 +129,7 @@ def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _administrator_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The reason form first; with a reason, the page (read-only), logged with it."""
     victim = access.victim_for_administrator(request.user, selectors.victim_page_queryset(), pk)
-    form = forms.AdministratorReasonForm(request.POST or None)
+    form = forms.AdministratorReasonForm(_data(request))
     if request.method == "POST" and form.is_valid():
         log_read(request, victim, reason=form.cleaned_data["reason"])
         return _render_victim(request, victim, read_only=True)
@@ -135,7 +140,7 @@ def _administrator_view(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.VictimForm(request.POST or None, instance=victim)
+    form = forms.VictimForm(_data(request), instance=victim)
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
         version = form.cleaned_data["loaded_version"]
@@ -152,7 +157,7 @@ def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def victim_link_case(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.CaseLinkForm(request.POST or None, victim=victim)
+    form = forms.CaseLinkForm(_data(request), victim=victim)
     if request.method == "POST" and form.is_valid():
         case = form.cleaned_data["case_reference"]
         if _save_or_errors(
@@ -167,7 +172,7 @@ def victim_link_case(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.ContactForm(request.POST or None, victim=victim)
+    form = forms.ContactForm(_data(request), victim=victim)
     if request.method == "POST" and form.is_valid():
         contact = form.save(commit=False)
         if _save_or_errors(
@@ -184,7 +189,7 @@ def contact_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     contact = access.get_for_user(
         request.user, VictimContact.objects.select_related("victim"), pk, write=True
     )
-    form = forms.WithdrawConsentForm(request.POST or None)
+    form = forms.WithdrawConsentForm(_data(request))
     if request.method == "POST" and form.is_valid():
         withdrawn_on = form.cleaned_data["consent_withdrawn_on"]
         if _save_or_errors(
@@ -202,7 +207,7 @@ def contact_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def update_record(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.UpdateForm(request.POST or None, victim=victim)
+    form = forms.UpdateForm(_data(request), victim=victim)
     if request.method == "POST" and form.is_valid():
         update = form.save(commit=False)
         if _save_or_errors(
@@ -217,7 +222,7 @@ def update_record(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.InvitationForm(request.POST or None, initial={"loaded_version": victim.version})
+    form = forms.InvitationForm(_data(request), initial={"loaded_version": victim.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save_or_errors(
@@ -241,7 +246,7 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @access.policy(VW)
 def rj_work_record(request: HttpRequest, pk: int) -> HttpResponse:
     victim = access.get_for_user(request.user, Victim, pk, write=True)
-    form = forms.RJWorkForm(request.POST or None, victim=victim)
+    form = forms.RJWorkForm(_data(request), victim=victim)
     if request.method == "POST" and form.is_valid():
         work = form.save(commit=False)
         if _save_or_errors(form, lambda: services.rj_work_record(work=work, by=request.user)):
@@ -256,7 +261,7 @@ def rj_work_edit(request: HttpRequest, pk: int) -> HttpResponse:
     qs = RestorativeJusticeWork.objects.select_related("offence__victim")
     work = access.get_for_user(request.user, qs, pk, write=True)
     victim = work.offence.victim
-    form = forms.RJWorkForm(request.POST or None, instance=work, victim=victim)
+    form = forms.RJWorkForm(_data(request), instance=work, victim=victim)
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
         version = form.cleaned_data["loaded_version"]
@@ -293,7 +298,7 @@ def reparation_record(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = access.get_for_user(
         request.user, Case.objects.select_related("child"), case_pk, write=True
     )
-    form = forms.ReparationForm(request.POST or None, instance=Reparation(case=case))
+    form = forms.ReparationForm(_data(request), instance=Reparation(case=case))
     if request.method == "POST" and form.is_valid():
         reparation = form.save(commit=False)
         if _save_or_errors(
@@ -312,7 +317,7 @@ def reparation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     qs = Reparation.objects.select_related("case__child")
     reparation = access.get_for_user(request.user, qs, pk, write=True)
     child = reparation.case.child
-    form = forms.ReparationForm(request.POST or None, instance=reparation)
+    form = forms.ReparationForm(_data(request), instance=reparation)
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
         version = form.cleaned_data["loaded_version"]
