@@ -29,6 +29,10 @@ from yos.letters import LetterSpec, letters_issue_due
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/order_warning.html"
+# A notice goes out for counselling that ended in the last 30 days: enough to
+# catch up after an outage (or rerun the missed dates), and the first run
+# after go-live does not post a backlog of stale notices.
+NOTICE_LOOKBACK_DAYS = 30
 NOTICE_TEMPLATE = "letters/counselling_ended.html"
 
 
@@ -177,12 +181,17 @@ def warning_letters(run_date: date, *, by) -> dict:
 
 
 def counselling_ended_notices(run_date: date, *, by) -> dict:
-    """A notice to each parent bound by an open order whose counselling has
-    ended: attendance is now voluntary (and which requirements still run)."""
+    """A notice to each parent bound by an open order whose counselling ended
+    in the last NOTICE_LOOKBACK_DAYS: attendance is now voluntary (and which
+    requirements still run)."""
     due = {
         notice_key(pk, parent_id): (pk, parent_id)
         for pk, parent_id in _open_orders()
-        .filter(counselling_ends_on__lt=run_date, parents__isnull=False)
+        .filter(
+            counselling_ends_on__lt=run_date,
+            counselling_ends_on__gte=run_date - timedelta(days=NOTICE_LOOKBACK_DAYS + 1),
+            parents__isnull=False,
+        )
         .values_list("pk", "parents")
     }
 

@@ -146,7 +146,7 @@ def manage(*args, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
 
 def seed_scenario(orders: int = ORDERS) -> None:
     """Invented data that gives every order step work on RUN_DATE: orders made
-    on 1 June 2026 (counselling ended 1 September), each with a failure to
+    on 1 August 2026 (counselling ended 1 November), each with a failure to
     comply not accepted as a reasonable excuse and a requirement ending within
     the warning window. Run in the subprocess's database."""
     import datetime as dt
@@ -157,13 +157,13 @@ def seed_scenario(orders: int = ORDERS) -> None:
     team = TeamFactory(name="Crash test team")
     for n in range(orders):
         order = ParentingOrderFactory(
-            made_on=dt.date(2026, 6, 1),
+            made_on=dt.date(2026, 8, 1),
             case__child__family__team=team,
-            case__referred_on=dt.date(2026, 5, 20),
-            case__opened_on=dt.date(2026, 6, 1),
+            case__referred_on=dt.date(2026, 7, 20),
+            case__opened_on=dt.date(2026, 8, 1),
         )
         RequirementFactory(order=order, ends_on=dt.date(2026, 12, 1) + dt.timedelta(days=n))
-        FailureFactory(order=order, occurred_on=dt.date(2026, 6, 20))
+        FailureFactory(order=order, occurred_on=dt.date(2026, 8, 20))
 
 
 def seed(db: FileDatabase, orders: int = ORDERS) -> None:

@@ -29,9 +29,9 @@ def pdf_text(letter: Letter) -> str:
 @pytest.fixture
 def order(db):
     order = ParentingOrderFactory(
-        made_on=dt.date(2026, 6, 1),
+        made_on=dt.date(2026, 8, 1),
         court="Demo Town Youth Court",
-        case__referred_on=dt.date(2026, 5, 20),
+        case__referred_on=dt.date(2026, 7, 20),
         case__child__first_name="Robin",
         case__child__last_name="Ashdown",
     )
@@ -54,7 +54,7 @@ def test_the_warning_letter_names_the_parent_the_failure_and_the_dates(order, se
         order=order,
         parent=order.parents.get(),
         kind=FailureKind.COUNSELLING,
-        occurred_on=dt.date(2026, 6, 20),
+        occurred_on=dt.date(2026, 8, 20),
         explanation="I forgot",
     )
     counts = order_jobs.warning_letters(RUN_DATE, by=system_user())
@@ -64,11 +64,11 @@ def test_the_warning_letter_names_the_parent_the_failure_and_the_dates(order, se
     assert "Dear Dana Ashdown" in text
     assert "4 Example Row, Demo Town" in text
     assert (
-        "Did not attend counselling or guidance on 20 June 2026, without a reasonable excuse."
+        "Did not attend counselling or guidance on 20 August 2026, without a reasonable excuse."
         in text
     )
     assert (
-        "On 1 June 2026 Demo Town Youth Court made a parenting order for you about Robin Ashdown"
+        "On 1 August 2026 Demo Town Youth Court made a parenting order for you about Robin Ashdown"
         in text
     )
     assert "Date: 25 November 2026" in text
@@ -89,10 +89,22 @@ def test_the_notice_says_counselling_is_now_voluntary_and_what_still_runs(order)
     assert counts == {"issued": 1, "existing": 0}
     text = pdf_text(Letter.objects.get(kind=Letter.Kind.COUNSELLING_ENDED))
     assert "Dear Dana Ashdown" in text
-    assert "ended on 1 September 2026, 3 months after the order was made" in text
-    assert "From 2 September 2026 you do not have to go to counselling" in text
+    assert "ended on 1 November 2026, 3 months after the order was made" in text
+    assert "From 2 November 2026 you do not have to go to counselling" in text
     assert "Ensure the child attends school as required 1 March 2027" in text
     assert "1 October 2026" not in text
+
+
+@pytest.mark.parametrize(
+    ("run_date", "notices"),
+    [(dt.date(2026, 12, 1), 1), (dt.date(2026, 12, 2), 1), (dt.date(2026, 12, 3), 0)],
+)
+def test_notices_look_back_thirty_days_after_counselling_ended(order, run_date, notices):
+    """Counselling ended 1 November 2026; voluntary from 2 November. A run
+    up to 30 days later still sends the notice (catching up after an outage);
+    a first run long after does not post a stale one."""
+    counts = order_jobs.counselling_ended_notices(run_date, by=system_user())
+    assert counts["issued"] == notices
 
 
 def test_an_accepted_excuse_gets_no_warning_letter(order):
@@ -102,14 +114,14 @@ def test_an_accepted_excuse_gets_no_warning_letter(order):
 
 
 def test_a_failure_after_the_run_date_waits_for_its_day(order):
-    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 8, 1))
-    assert order_jobs.warning_letters(dt.date(2026, 7, 31), by=system_user())["issued"] == 0
-    assert order_jobs.warning_letters(dt.date(2026, 8, 1), by=system_user())["issued"] == 1
+    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 9, 1))
+    assert order_jobs.warning_letters(dt.date(2026, 8, 31), by=system_user())["issued"] == 0
+    assert order_jobs.warning_letters(dt.date(2026, 9, 1), by=system_user())["issued"] == 1
 
 
 def test_letters_are_made_once_however_often_the_step_runs(order):
     FailureFactory(order=order, parent=order.parents.get())
-    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 7, 1))
+    FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 9, 1))
     first = order_jobs.warning_letters(RUN_DATE, by=system_user())
     second = order_jobs.warning_letters(RUN_DATE, by=system_user())
     assert (first, second) == ({"issued": 2, "existing": 0}, {"issued": 0, "existing": 2})
@@ -119,6 +131,6 @@ def test_letters_are_made_once_however_often_the_step_runs(order):
 def test_chunks_of_two_issue_every_letter(order, monkeypatch):
     monkeypatch.setenv("NIGHTLY_LETTER_CHUNK_SIZE", "2")
     for day in (20, 21, 22, 23, 24):
-        FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 6, day))
+        FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 8, day))
     assert order_jobs.warning_letters(RUN_DATE, by=system_user())["issued"] == 5
     assert Letter.objects.values("dedupe_key").distinct().count() == 5
