@@ -118,6 +118,7 @@ class AllocateForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_manager"].queryset = candidates
+        self.fields["case_manager"].empty_label = "Select a case manager"
 
 
 # --- Child ----------------------------------------------------------------------
@@ -286,6 +287,7 @@ class AdultLinkForm(GDSFormMixin, LinkFields):
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
+        self.fields["child"].empty_label = "Select a child"
 
 
 class AdultCreateForm(GDSFormMixin, forms.ModelForm):
@@ -303,6 +305,7 @@ class AdultCreateForm(GDSFormMixin, forms.ModelForm):
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
+        self.fields["child"].empty_label = "Select a child"
         if not children:
             for name in ("child", "relationship", "parental_responsibility", "resident"):
                 del self.fields[name]

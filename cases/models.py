@@ -87,7 +87,7 @@ class Child(DomainModel):
     sen = models.CharField(
         "special educational needs", max_length=12, choices=SEN.choices, default=SEN.NOT_KNOWN
     )
-    sen_notes = models.TextField(blank=True)
+    sen_notes = models.TextField("special educational needs: details", blank=True)
     care_status = models.CharField(
         "looked-after status", max_length=14, choices=CareStatus.choices, default=CareStatus.NONE
     )

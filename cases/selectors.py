@@ -164,7 +164,7 @@ def timeline_events(user: User, child: Child) -> list[TimelineEvent]:
                     title=f"{session.get_kind_display()} session",
                     description=description,
                     by=str(session.recorded_by or ""),
-                    url=session.get_absolute_url(),
+                    url=case.get_absolute_url(),
                     kind="session",
                 )
             )

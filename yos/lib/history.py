@@ -48,6 +48,12 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
+def _sentence_case(text) -> str:
+    """Upper-case the first letter only ("MAPPA involved" stays as it is)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in EXCLUDED_FIELDS]
 
@@ -99,7 +105,7 @@ def history_entries(*records: models.Model) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     for model, rows in rows_by_model.items():
         fields = _fields(model)
-        label = str(model._meta.verbose_name).capitalize()
+        label = _sentence_case(model._meta.verbose_name)
         previous = None
         for row in rows:
             if previous is not None and previous.id != row.id:
@@ -115,7 +121,7 @@ def history_entries(*records: models.Model) -> list[HistoryEntry]:
                     continue
                 changes.append(
                     Change(
-                        field=str(f.verbose_name).capitalize(),
+                        field=_sentence_case(f.verbose_name),
                         old=_in_words(f, old, names),
                         new=_in_words(f, new, names),
                     )
