@@ -224,6 +224,7 @@ class RequirementForm(GDSFormMixin, forms.Form):
         queryset=None,
         required=False,
         empty_label="Every parent on the contract",
+        blank=True,
     )
     action = _text("What will be done", message="Enter what will be done")
     measure = _text("How it will be measured", message="Enter how it will be measured")

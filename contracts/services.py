@@ -57,8 +57,16 @@ def _refuse(problems: list[str]) -> None:
         raise ValidationError(problems)
 
 
+def _lock(contract: ParentingContract) -> None:
+    """Lock the contract's row and reload it, so a status check never runs on
+    a stale copy (two people acting on the same contract at once)."""
+    ParentingContract.objects.select_for_update().filter(pk=contract.pk).exists()
+    contract.refresh_from_db()
+
+
 def _transition(contract: ParentingContract, name: str, *, by, reason: str = "") -> None:
     """Move contract along the named transition, or refuse with a clear message."""
+    _lock(contract)
     target = rules.transition_target(name, contract.status)
     if target is None:
         raise ValidationError(
@@ -79,6 +87,7 @@ def _transition(contract: ParentingContract, name: str, *, by, reason: str = "")
 
 
 def _require_status(contract: ParentingContract, *allowed: str) -> None:
+    _lock(contract)
     if contract.status not in allowed:
         raise ValidationError(
             rules.WRONG_STATUS.format(status=contract.get_status_display().lower())
