@@ -4,7 +4,7 @@ contributions to pages (yos.extensions): the home page's "My caseload"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import (
     Adult,
     AdultChild,
+    Attendance,
     Case,
     CaseStatus,
     Child,
@@ -118,9 +119,16 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0, 0)))
 
 
+def session_title(session: Session) -> str:
+    """ "One-to-one session", "Parenting session" (not "Parenting session session")."""
+    kind = session.get_kind_display()
+    return kind if kind.lower().endswith("session") else f"{kind} session"
+
+
 def timeline_events(user: User, child: Child) -> list[TimelineEvent]:
     """This app's events on a child's timeline: referrals, openings, closures,
-    sessions and views recorded (uses what child_for_page prefetched)."""
+    sessions held or missed and views recorded (from child_for_page's prefetch)."""
+    now = timezone.now()
     events = [
         TimelineEvent(at=child.created_at, title="Record created", kind="record"),
     ]
@@ -155,13 +163,15 @@ def timeline_events(user: User, child: Child) -> list[TimelineEvent]:
                 )
             )
         for session in case.sessions.all():
+            if session.attendance == Attendance.PLANNED and session.starts_at > now:
+                continue  # not happened yet: the sessions table and the home page show it
             description = session.get_attendance_display()
             if session.absence_reason:
                 description += f": {session.absence_reason}"
             events.append(
                 TimelineEvent(
                     at=session.starts_at,
-                    title=f"{session.get_kind_display()} session",
+                    title=session_title(session),
                     description=description,
                     by=str(session.recorded_by or ""),
                     url=case.get_absolute_url(),
@@ -242,12 +252,14 @@ UPCOMING_DAYS = 14
 
 
 def caseload(user: User) -> list[Family]:
-    """The families allocated to user, each with children, their open cases and
-    the sessions planned from now on (three queries whatever the caseload)."""
+    """The families allocated to user, each with children, their live cases and
+    the sessions planned in the next UPCOMING_DAYS (four queries whatever the caseload)."""
     now = timezone.now()
-    upcoming = Session.objects.filter(attendance="planned", starts_at__gte=now).order_by(
-        "starts_at"
-    )
+    upcoming = Session.objects.filter(
+        attendance=Attendance.PLANNED,
+        starts_at__gte=now,
+        starts_at__lt=now + timedelta(days=UPCOMING_DAYS),
+    ).order_by("starts_at")
     live_cases = Case.objects.exclude(status=CaseStatus.CLOSED).prefetch_related(
         Prefetch("sessions", queryset=upcoming, to_attr="upcoming_sessions")
     )

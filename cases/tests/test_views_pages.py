@@ -361,3 +361,19 @@ def test_the_allocation_form_offers_only_the_familys_team(
         case_manager,
         colleague,
     }
+
+
+def test_planned_sessions_stay_off_the_timeline_until_they_happen(client_for, case_manager, family):
+    case = CaseFactory(child__family=family)
+    SessionFactory(
+        case=case, kind="parenting", starts_at=dt.datetime(2026, 12, 2, 10, tzinfo=LONDON)
+    )
+    SessionFactory(
+        case=case,
+        kind="parenting",
+        attendance=Attendance.ATTENDED,
+        starts_at=dt.datetime(2026, 11, 2, 10, tzinfo=LONDON),
+    )
+    response = client_for(case_manager).get(case.child.get_absolute_url())
+    sessions = [e for e in response.context["timeline"] if e.kind == "session"]
+    assert [(e.title, e.description) for e in sessions] == [("Parenting session", "Attended")]
