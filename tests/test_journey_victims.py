@@ -98,3 +98,41 @@ def test_first_contact_update_and_the_anonymised_line(live_server, page, child):
     expect(page.locator("body")).not_to_contain_text(VICTIM_NAME)
     expect(page.locator("body")).not_to_contain_text(VICTIM_PHONE)
     assert_accessible(page)
+
+
+def test_the_other_victim_pages_are_accessible(live_server, page, child, request):
+    """The list, the add form with its errors, the decision, RJ work and
+    History pages, and the administrator's reason form."""
+    from victims.models import Victim
+
+    victim = Victim.objects.get()
+    sign_in(page, live_server, "victimworker")
+    for path in (
+        "/victims/",
+        "/victims/new",
+        f"/victims/{victim.pk}/invitation",
+        f"/victims/{victim.pk}/restorative-justice/new",
+        f"/victims/{victim.pk}/offences/new",
+        f"/victims/{victim.pk}/edit",
+        f"/victims/{victim.pk}/history",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/victims/new")
+    page.get_by_role("button", name="Add victim").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the victim's name")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    request.getfixturevalue("administrator")
+    sign_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/victims/{victim.pk}/")
+    expect(page.locator("body")).not_to_contain_text(VICTIM_NAME)
+    assert_accessible(page)
+    page.get_by_label("Why do you need to open this victim's record?").fill(
+        "Subject access request"
+    )
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(VICTIM_NAME)
+    assert_accessible(page)
