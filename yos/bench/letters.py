@@ -1,0 +1,99 @@
+"""Real warning letters through the nightly step, against bare weasyprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from yos.bench.core import Result, compare, rss_mb
+
+
+class Rollback(Exception):
+    pass
+
+
+def letters(ctx) -> Result:
+    n = ctx.letters
+    r = Result(
+        "letters",
+        f"{n} real order warning letters (orders.jobs.warning_letters), one process",
+        f"a bare one-line weasyprint render x{n}",
+        "<= 3x, >= 10 letters/s per core, memory growth < 50 MB; a rerun issues 0",
+        max_ratio=3.0,
+    )
+    try:
+        from orders import jobs as order_jobs
+        from orders.models import Excuse, FailureKind, FailureToComply, ParentingOrder
+    except ImportError:
+        r.skipped = "orders.jobs not there yet"
+        return r
+    from weasyprint import HTML
+
+    orders = list(
+        ParentingOrder.objects.filter(closed_on__isnull=True, made_on__lt=ctx.anchor)
+        .order_by("id")
+        .prefetch_related("parents")[:n]
+    )
+    orders = [o for o in orders if o.parents.all()]
+    if not orders:
+        r.skipped = "no open orders with a parent"
+        return r
+    by = ctx.system
+    outcome = {}
+
+    def issue():
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                FailureToComply.objects.bulk_create(
+                    FailureToComply(
+                        order=o,
+                        kind=FailureKind.COUNSELLING,
+                        parent=o.parents.all()[0],
+                        occurred_on=min(o.made_on + dt.timedelta(days=7), ctx.anchor),
+                        description="Did not attend the counselling session",
+                        excuse=Excuse.NOT_ACCEPTED,
+                        excuse_decided_by=by,
+                        excuse_decided_at=now,
+                    )
+                    for o in orders
+                )
+                outcome["first"] = order_jobs.warning_letters(ctx.anchor, by=by)
+                outcome["rerun"] = order_jobs.warning_letters(ctx.anchor, by=by)
+                raise Rollback
+        except Rollback:
+            pass
+
+    def bare():
+        for _ in orders:
+            HTML(string="<p>Dear parent, this is a letter.</p>").write_pdf()
+
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media, PRIVATE_STORAGE_ROOT=media),
+    ):
+        issue()  # warm-up: imports, fonts, templates
+        bare()
+        rss0 = rss_mb()
+        compare(r, issue, bare, repeat=ctx.letter_repeat, warmup=0)
+        rss1 = rss_mb()
+    per_second = len(orders) / r.workload_s
+    r.figures["letters per round"] = len(orders)
+    r.figures["first run / rerun"] = f"{outcome.get('first')} / {outcome.get('rerun')}"
+    r.figures["letters per second (one process, one core)"] = f"{per_second:.1f}"
+    r.figures["memory (RSS) after warm-up → after the timed rounds"] = (
+        f"{rss0:.0f} MB → {rss1:.0f} MB"
+    )
+    r.checks[">= 10 letters/s"] = (per_second >= 10, f"{per_second:.1f}/s")
+    r.checks["memory growth < 50 MB"] = (rss1 - rss0 < 50, f"{rss1 - rss0:+.1f} MB")
+    issued = (outcome.get("first") or {}).get("issued")
+    rerun = (outcome.get("rerun") or {}).get("issued")
+    r.checks["every letter issued, a rerun issues 0"] = (
+        issued == len(orders) and rerun == 0,
+        f"{issued} then {rerun}",
+    )
+    return r

@@ -1,0 +1,188 @@
+"""Load on loopback: gunicorn (2 workers x threads, DEBUG off) against this
+database, and a small threaded Python load generator (keep-alive
+connections, one per simulated user) asking for the case list, a child page
+and a name search, signed in as a case manager."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from yos.bench.core import Result
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    user = db.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_database_url(),
+        DEBUG="false",
+        SECRET_KEY=settings.SECRET_KEY,  # the session cookie is signed with it
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+    )
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [gunicorn, "yos.wsgi", "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            if c.getresponse().status in (200, 503):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def load(ctx) -> Result:
+    from cases.models import Child
+    from yos.bench.pages import users
+
+    r = Result(
+        "load",
+        f"{ctx.users} users for {ctx.duration}s on gunicorn 2 workers x {ctx.threads} threads",
+        "-",
+        "zero errors, p95 < 300 ms; requests/s reported",
+        max_ratio=None,
+    )
+    if connection.vendor != "postgresql":
+        r.skipped = "load needs PostgreSQL (SQLite serialises the writers)"
+        return r
+    cm, _ = users()
+    if cm is None:
+        r.skipped = "no seeded case manager"
+        return r
+    children = list(
+        Child.objects.filter(family__case_manager=cm)
+        .order_by("id")
+        .values_list("id", flat=True)[:50]
+    )
+    names = list(
+        Child.objects.filter(family__case_manager=cm).values_list("last_name", flat=True)[:20]
+    ) or ["Smith"]
+    paths = [reverse("cases:find-child")]
+    paths += [reverse("cases:child-detail", args=[pk]) for pk in children]
+    paths += [reverse("cases:find-child") + "?" + urlencode({"q": n}) for n in names]
+    kinds = {"list": 0, "child": 0, "search": 0}
+    cookie = session_cookie(cm)
+    connection.close()  # the server gets the database to itself
+    port = _free_port()
+    proc = start_gunicorn(port, 2, ctx.threads)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + ctx.duration
+
+    def user(n: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = n
+        mine, errs = [], []
+        while time.monotonic() < stop_at:
+            # one in three of each: list, a child page, a search
+            kind = ("list", "child", "search")[i % 3]
+            if kind == "list":
+                path = paths[0]
+            elif kind == "child":
+                path = paths[1 + (i // 3) % max(1, len(children))] if children else paths[0]
+            else:
+                path = paths[1 + len(children) + (i // 3) % len(names)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errs.append(f"{response.status} {path}")
+            except (OSError, http.client.HTTPException) as error:
+                errs.append(f"{type(error).__name__} {path}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append(time.perf_counter() - start)
+            with lock:
+                kinds[kind] += 1
+        with lock:
+            latencies.extend(mine)
+            errors.extend(errs)
+
+    try:
+        threads = [threading.Thread(target=user, args=(n,)) for n in range(ctx.users)]
+        began = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+    finally:
+        stop(proc)
+    if not latencies:
+        r.checks["requests made"] = (False, "none")
+        return r
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    r.workload_s = statistics.median(latencies)
+    r.figures["requests"] = f"{len(latencies):,} ({kinds})"
+    r.figures["requests per second"] = f"{len(latencies) / elapsed:.1f}"
+    r.figures["latency median / p95 / max"] = (
+        f"{statistics.median(latencies) * 1000:.0f} / {p95 * 1000:.0f} / "
+        f"{latencies[-1] * 1000:.0f} ms"
+    )
+    r.figures["errors"] = f"{len(errors)}" + (f" (first: {errors[0]})" if errors else "")
+    r.checks["zero errors"] = (not errors, f"{len(errors)} errors")
+    r.checks["p95 < 300 ms"] = (p95 < 0.3, f"{p95 * 1000:.0f} ms")
+    return r
