@@ -1,25 +1,35 @@
-"""Nightly step for victims (Victims' Code, seed 003): flag each victim whose
-first contact (information about restorative justice) is overdue. The flag has
-no family or school: only victim workers see it (yos.flags)."""
+"""Nightly step for victims (run by yos.jobs): flag overdue first contacts.
+
+A flag is open for each victim not yet given information about restorative
+justice after the due date (5 working days, or 1 with enhanced rights, from
+the date the service received their details). Flags carry no family, school
+or child: they are on the victims' side and only victim workers see them
+(yos.flags.victim_flags). Set-based (one query) and idempotent (flags_sync).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from victims import rules, selectors
 from victims.models import Victim
 from yos.flags import Wanted, flags_sync
 from yos.models import Flag
 
 
 def first_contact_flags(run_date: date, *, by) -> dict:
-    """Awaiting first contact and past its due date (victims' own queryset)."""
+    rows = selectors.first_contacts_overdue(run_date).values_list(
+        "pk", "details_received_on", "enhanced_rights"
+    )
     wanted = {
-        victim.pk: Wanted(due_on=victim.first_contact_due_on)
-        for victim in Victim.objects.first_contact_overdue(run_date).only(
-            "pk", "details_received_on", "enhanced_rights"
+        pk: Wanted(due_on=rules.rj_information_due_on(received, enhanced_rights=enhanced))
+        for pk, received, enhanced in rows
+    }
+    return {
+        "overdue": flags_sync(
+            kind=Flag.Kind.VICTIM_CONTACT_OVERDUE, model=Victim, wanted=wanted, by=by
         )
     }
-    return flags_sync(kind=Flag.Kind.VICTIM_CONTACT_OVERDUE, model=Victim, wanted=wanted, by=by)
 
 
 STEPS = [("first_contact_flags", first_contact_flags)]

@@ -1,0 +1,27 @@
+"""The nightly step that flags overdue first contacts."""
+
+import datetime as dt
+
+import pytest
+
+from victims.jobs import first_contact_flags
+from victims.tests.factories import VictimContactFactory, VictimFactory
+from yos.lib.audit import system_user
+from yos.models import Flag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_flags_overdue_first_contacts_once_and_resolves_them(case_manager):
+    """Received Monday 2 November 2026: due Monday 9 November; overdue from the 10th."""
+    victim = VictimFactory(details_received_on=dt.date(2026, 11, 2))
+    by = system_user()
+    assert first_contact_flags(dt.date(2026, 11, 9), by=by)["overdue"]["raised"] == 0
+    assert first_contact_flags(dt.date(2026, 11, 10), by=by)["overdue"]["raised"] == 1
+    assert first_contact_flags(dt.date(2026, 11, 11), by=by)["overdue"]["raised"] == 0
+    flag = Flag.objects.get()
+    assert (flag.object_id, flag.due_on, flag.family_id) == (victim.pk, dt.date(2026, 11, 9), None)
+
+    VictimContactFactory(victim=victim, contacted_on=dt.date(2026, 11, 11))
+    assert first_contact_flags(dt.date(2026, 11, 12), by=by)["overdue"]["resolved"] == 1
+    assert not Flag.objects.filter(resolved_at__isnull=True).exists()
