@@ -118,6 +118,8 @@ class ParentingOrder(DomainModel):
     )
 
     objects = ParentingOrderQuerySet.as_manager()
+    # Keep who was bound in the history too (simple_history snapshots the M2M).
+    _history_m2m_fields = ["parents"]
 
     class Meta:
         ordering = ["-made_on", "-id"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,7 @@ from orders.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent
+from yos.lib.history import NOT_SET, Change, HistoryEntry, history_entries
 from yos.models import Role
 
 # --- Lists and pages -----------------------------------------------------------
@@ -87,6 +89,49 @@ def order_records(order: ParentingOrder) -> list:
     ]
 
 
+def parents_history(order: ParentingOrder) -> list[HistoryEntry]:
+    """Changes to who the order binds, from simple_history's snapshots of the
+    M2M (yos.lib.history reads plain fields only). Two queries."""
+    rows = list(
+        ParentingOrder.history.filter(id=order.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    snapshot = apps.get_model("orders", "HistoricalParentingOrder_parents")
+    names: dict[int, set[str]] = {row.history_id: set() for row in rows}
+    for link in snapshot.objects.filter(history_id__in=list(names)).select_related("adult"):
+        names[link.history_id].add(str(link.adult))
+    entries, previous = [], set()
+    for row in rows:
+        current = names[row.history_id]
+        if current != previous:
+            entries.append(
+                HistoryEntry(
+                    at=row.history_date,
+                    order=row.history_id,
+                    user=str(row.history_user) if row.history_user else "Unknown",
+                    action="Changed",
+                    record=f"Parenting order: {order}",
+                    url=order.get_absolute_url(),
+                    changes=[
+                        Change(
+                            field="Parents or carers bound",
+                            old=", ".join(sorted(previous)) or NOT_SET,
+                            new=", ".join(sorted(current)) or NOT_SET,
+                        )
+                    ],
+                )
+            )
+        previous = current
+    return entries
+
+
+def order_history(order: ParentingOrder) -> list[HistoryEntry]:
+    """Every change to the order and the records under it, newest first."""
+    entries = history_entries(*order_records(order)) + parents_history(order)
+    return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)
+
+
 @dataclass(frozen=True)
 class ClockLine:
     label: str
@@ -100,10 +145,12 @@ def order_clock(order: ParentingOrder, today: date) -> list[ClockLine]:
     ends = order.counselling_ends_on
     days_left = (ends - today).days
     if order.counselling_enforceable_on(today):
-        counselling = (
-            f"Counselling enforceable until {rules.long_date(ends)} "
-            f"({days_left} day{'' if days_left == 1 else 's'} left)"
+        left = (
+            "last day today"
+            if days_left == 0
+            else f"{days_left} day{'' if days_left == 1 else 's'} left"
         )
+        counselling = f"Counselling enforceable until {rules.long_date(ends)} ({left})"
     elif today < order.made_on:
         counselling = f"Counselling enforceable from {made} until {rules.long_date(ends)}"
     else:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import CaseStatus
 from orders import rules
 from orders.models import (
     Attendance,
@@ -29,6 +30,7 @@ PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
 PARENT_NOT_BOUND = "Select a parent or carer the order binds"
 NOT_DUE_FOR_CLOSURE = "The order cannot be closed while counselling or a requirement is running"
 ORDER_CLOSED = "The order is closed"
+CASE_CLOSED = "An order cannot be recorded on a closed case"
 SESSION_NOT_ON_CASE = "The session must be on the order's case"
 EXCUSE_ACCEPTED_NO_REFERRAL = (
     "This failure cannot be referred: the parent's explanation was accepted as a reasonable excuse"
@@ -52,7 +54,9 @@ def _check_parents(order: ParentingOrder, parents: Iterable) -> list:
 
 @transaction.atomic
 def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
-    """Record an order made by a court on the given parenting case."""
+    """Record an order made by a court on the given parenting case (not a closed one)."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(CASE_CLOSED)
     order = ParentingOrder(case=case, child=case.child, **fields)
     parents = _check_parents(order, parents)
     _save(order, by=by)

@@ -28,7 +28,6 @@ from orders.models import (
 )
 from yos import access
 from yos.lib.audit import log_read
-from yos.lib.history import history_entries
 from yos.lib.versioning import StaleRecord
 
 STALE = (
@@ -101,7 +100,7 @@ def order_history(request: HttpRequest, pk: int) -> HttpResponse:
         "orders/order_history.html",
         {
             "order": order,
-            "history": history_entries(*selectors.order_records(order)),
+            "history": selectors.order_history(order),
             "tab": "history",
         },
     )

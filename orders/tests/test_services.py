@@ -340,3 +340,30 @@ def test_a_closed_order_and_its_requirements_cannot_be_changed(case_manager):
             ends_on=dt.date(2027, 2, 1),
             by=case_manager,
         )
+
+
+def test_order_create_refuses_a_closed_case(case_manager):
+    case = ParentingCaseFactory(
+        status="closed", closed_on=dt.date(2026, 10, 1), closure_reason="Support completed"
+    )
+    parent = AdultFactory(family=case.child.family)
+    with pytest.raises(ValidationError) as error:
+        services.order_create(case=case, parents=[parent], by=case_manager, **_order_fields())
+    assert error.value.messages == [services.CASE_CLOSED]
+
+
+def test_the_history_keeps_who_the_order_binds(case_manager):
+    case = ParentingCaseFactory()
+    first = AdultFactory(family=case.child.family)
+    second = AdultFactory(family=case.child.family)
+    order = services.order_create(case=case, parents=[first], by=case_manager, **_order_fields())
+    services.order_update(
+        order=order, parents=[first, second], loaded_version=order.version, by=case_manager
+    )
+    from orders.selectors import parents_history
+
+    changes = [(e.user, e.changes[0].old, e.changes[0].new) for e in parents_history(order)]
+    assert changes == [
+        ("Casey Morgan", "not set", str(first)),
+        ("Casey Morgan", str(first), ", ".join(sorted([str(first), str(second)]))),
+    ]

@@ -222,11 +222,14 @@ def test_a_stale_edit_saves_nothing(client_for, case_manager, order, parent):
 
 
 def test_the_history_tab_shows_who_changed_what(client_for, case_manager, order, parent):
+    from cases.tests.factories import AdultFactory
+
+    second = AdultFactory(family=parent.family, first_name="Quinn", last_name="Ashdown")
     client = client_for(case_manager)
     client.post(
         reverse("orders:order-edit", args=[order.pk]),
         {
-            "parents": [parent.pk],
+            "parents": [parent.pk, second.pk],
             "court": "Northtown Youth Court",
             **_date("made_on", order.made_on),
             "basis": order.basis,
@@ -238,6 +241,8 @@ def test_the_history_tab_shows_who_changed_what(client_for, case_manager, order,
     assert response.status_code == 200
     assert "Northtown Youth Court" in body
     assert "Casey Morgan" in body
+    assert "Parents or carers bound" in body
+    assert "Morgan Ashdown, Quinn Ashdown" in body
 
 
 def test_recording_a_missed_session_after_counselling_says_it_is_voluntary(
