@@ -377,3 +377,22 @@ def test_planned_sessions_stay_off_the_timeline_until_they_happen(client_for, ca
     response = client_for(case_manager).get(case.child.get_absolute_url())
     sessions = [e for e in response.context["timeline"] if e.kind == "session"]
     assert [(e.title, e.description) for e in sessions] == [("Parenting session", "Attended")]
+
+
+def test_home_shows_the_case_manager_only_their_families(
+    client_for, case_manager, colleague, team, family
+):
+    ChildFactory(family=family)
+    FamilyFactory(team=team, case_manager=colleague, name="Ellisons")
+    panel = client_for(case_manager).get(reverse("home")).context["panels"][0]
+    assert panel["families"] == [family]
+
+
+def test_home_shows_a_supervisor_the_families_waiting_for_allocation(
+    client_for, supervisor, team, family
+):
+    waiting = FamilyFactory(team=team, case_manager=None, name="Waiting")
+    response = client_for(supervisor).get(reverse("home"))
+    panel = next(p for p in response.context["panels"] if p["template"].startswith("cases/"))
+    assert panel["families"] == [waiting]
+    assert reverse("cases:allocate-family", args=[waiting.pk]) in response.content.decode()
