@@ -11,6 +11,7 @@ from orders.tests.factories import (
     FailureFactory,
     OrderSessionFactory,
     ParentingOrderFactory,
+    ReferralFactory,
     RequirementFactory,
 )
 from yos.models import AccessLog
@@ -99,8 +100,6 @@ def _fill(order, n):
         failure = FailureFactory(
             order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 12, 1)
         )
-        from orders.tests.factories import ReferralFactory
-
         ReferralFactory(failure=failure)
         assert session.pk
 
@@ -344,3 +343,15 @@ def test_the_history_tab_costs_the_same_queries_for_5_and_50_records(
     five = _queries(client, url)
     _fill(order, 45)
     assert _queries(client, url) == five
+
+
+def test_names_in_the_form_choices_are_escaped(client_for, case_manager, parenting_case, parent):
+    parent.first_name = "<script>alert(1)</script>"
+    parent.save()
+    body = (
+        client_for(case_manager)
+        .get(reverse("orders:order-create", args=[parenting_case.pk]))
+        .content.decode()
+    )
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
