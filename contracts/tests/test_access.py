@@ -233,3 +233,16 @@ def test_hooks_show_nothing_to_another_team(outsider, school, team, school_staff
     cf.draft(pupil, parents, school_staff)
     assert selectors.child_panels(outsider, pupil)[0]["contracts"] == []
     assert selectors.timeline_events(outsider, pupil) == []
+
+
+def test_the_child_and_family_pages_show_the_contract_and_the_timeline(
+    client_for, case_manager, school, team, school_staff
+):
+    pupil, parents = cf.pupil_with_parents(school, team=team, case_manager=case_manager)
+    contract = cf.finalised(pupil, parents, school_staff)
+    client = client_for(case_manager)
+    child_page = client.get(reverse("cases:child-detail", args=[pupil.pk])).content.decode()
+    assert contract.get_absolute_url() in child_page
+    assert f"Parenting contract {contract.reference}: awaiting signatures" in child_page
+    family_page = client.get(reverse("cases:family-detail", args=[pupil.family_id]))
+    assert contract.get_absolute_url() in family_page.content.decode()

@@ -360,3 +360,25 @@ def test_a_review_form_asks_progress_per_requirement(client_for, school_staff, f
     )
     assert response.status_code == 302
     assert contract.reviews.get().progress.count() == 2
+
+
+def test_editing_a_draft_saves_the_terms_and_keeps_history(client_for, school_staff, family):
+    pupil, parents = family
+    contract = cf.draft(pupil, parents, school_staff)
+    data = draft_post(parents, year_group="Year 9", loaded_version=contract.version)
+    response = client_for(school_staff).post(reverse("contracts:edit", args=[contract.pk]), data)
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.year_group, contract.version) == ("Year 9", 2)
+    assert contract.history.first().history_user == school_staff
+
+
+def test_an_active_contract_cannot_be_edited_only_amended(client_for, school_staff, family):
+    pupil, parents = family
+    contract = cf.active(pupil, parents, school_staff)
+    client = client_for(school_staff)
+    assert client.get(reverse("contracts:edit", args=[contract.pk])).status_code == 403
+    response = client.post(reverse("contracts:amend", args=[contract.pk]), {"reason": "Review"})
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.document_version, contract.status) == (2, "awaiting_signatures")
