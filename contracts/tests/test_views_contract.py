@@ -382,3 +382,80 @@ def test_an_active_contract_cannot_be_edited_only_amended(client_for, school_sta
     assert response.status_code == 302
     contract.refresh_from_db()
     assert (contract.document_version, contract.status) == (2, "awaiting_signatures")
+
+
+def test_the_remaining_actions_through_their_pages(client_for, school_staff, family):
+    """Copy sent, lead practitioner change, continue after a warning, complete,
+    referral: each page saves through its service and returns to the contract."""
+    from contracts import services
+
+    pupil, parents = family
+    contract = cf.active(pupil, parents, school_staff)
+    client = client_for(school_staff)
+
+    def post(name, data, *args):
+        response = client.post(reverse(f"contracts:{name}", args=[contract.pk, *args]), data)
+        assert response.status_code == 302, response.context["form"].errors
+        contract.refresh_from_db()
+
+    post(
+        "record-copy-sent",
+        {"recipient": "Early Help worker", "method": "email", **date_fields("sent_on", cf.START)},
+    )
+    assert contract.copies_sent.get().recipient == "Early Help worker"
+    post(
+        "change-lead",
+        {"name": "Riley Stone", "reason": "Moved school", **date_fields("from_date", cf.START)},
+    )
+    assert contract.lead_practitioner == "Riley Stone"
+    services.warning_serve(
+        non_compliance=cf.non_compliance(contract, school_staff), by=school_staff
+    )
+    post("continue", {"reason": "Attendance back to 94%"})
+    assert contract.status == ParentingContract.Status.ACTIVE
+    post(
+        "make-referral",
+        {**date_fields("made_on", dt.date(2026, 11, 2)), "external_reference": "DFD-1"},
+    )
+    assert contract.referrals.get().external_reference == "DFD-1"
+    post("complete", {"reason": "Attendance 96%", **date_fields("ended_on", cf.END)})
+    assert contract.status == ParentingContract.Status.COMPLETED
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert "Riley Stone" in page and "Early Help worker" in page and "DFD-1" in page
+
+
+def test_a_case_manager_records_the_la_officers_scanned_signature(
+    client_for, case_manager, school, team
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pupil, parents = cf.pupil_with_parents(school, team=team, case_manager=case_manager)
+    contract = cf.finalised(
+        pupil, parents, case_manager, party=ParentingContract.Party.LOCAL_AUTHORITY
+    )
+    scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    response = client_for(case_manager).post(
+        reverse("contracts:record-officer-signature", args=[contract.pk]),
+        {"name": "Officer Demo", "method": "scanned", "confirm": "on", "scan": scan},
+    )
+    assert response.status_code == 302
+    signature = contract.signatures.get()
+    assert (signature.signer_kind, signature.scan.mime_type) == ("la_officer", "application/pdf")
+
+
+def test_the_list_filters_by_status_and_case_managers_choose_their_families_pupils(
+    client_for, case_manager, school, team, school_staff
+):
+    pupil, parents = cf.pupil_with_parents(school, team=team, case_manager=case_manager)
+    contract = cf.draft(pupil, parents, school_staff)
+    client = client_for(case_manager)
+    assert (
+        contract.reference
+        in client.get(reverse("contracts:list") + "?status=draft").content.decode()
+    )
+    assert (
+        contract.reference
+        not in client.get(reverse("contracts:list") + "?status=active").content.decode()
+    )
+    page = client.get(reverse("contracts:choose-pupil")).content.decode()
+    assert reverse("contracts:draft", args=[pupil.pk]) in page
