@@ -1,7 +1,15 @@
-def test_it_reports_the_database(client, db):
+def test_it_reports_the_database(client, db, settings):
+    settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_it_reports_a_reachable_redis(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # the machine's Redis, as in CI
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
 def test_it_reports_redis_down_with_503(client, db, settings):
