@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import AdultChild
 from contracts import rules
 from contracts.models import (
     AttendanceReferral,
@@ -35,6 +36,7 @@ DOCUMENT_TEMPLATE = "letters/contract_document.html"
 WARNING_TEMPLATE = "letters/contract_warning.html"
 NO_DOCUMENT = "Finalise the contract first: there is no contract document to sign"
 PARENT_NOT_ON_CONTRACT = "Select a parent this contract is with"
+NOT_A_PARENT_OF_THE_PUPIL = "Select parents or carers recorded for this pupil"
 PARENT_ALREADY_SIGNED = "This parent has already signed this version of the contract"
 PARENT_NOT_PRESENT = "Only parents recorded as present sign the contract; record the presence first"
 NO_SCAN = "Upload the scanned signed copy"
@@ -126,6 +128,9 @@ def contract_draft(
         )
         + rules.length_problems(starts_on=starts_on, ends_on=ends_on, reason=length_reason)
     )
+    linked = set(AdultChild.objects.filter(child=pupil).values_list("adult_id", flat=True))
+    if any(p.pk not in linked for p in parents):
+        raise ValidationError(NOT_A_PARENT_OF_THE_PUPIL)
     contract = ParentingContract(
         pupil=pupil,
         school_id=pupil.school_id,

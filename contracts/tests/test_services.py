@@ -524,3 +524,12 @@ def test_copies_sent_record_who_how_and_when(family, school_staff):
     )
     assert copy.version == contract.documents.get()
     assert str(copy) == "Copy to Early Help worker Demo on 08 September 2026"
+
+
+def test_a_contract_binds_only_adults_recorded_for_the_pupil(family, school, school_staff):
+    pupil, parents = family
+    _other_pupil, strangers = cf.pupil_with_parents(school)
+    with pytest.raises(ValidationError) as error:
+        cf.draft(pupil, [parents[0], strangers[0]], school_staff)
+    assert error.value.messages == [services.NOT_A_PARENT_OF_THE_PUPIL]
+    assert not ParentingContract.objects.exists()
