@@ -9,7 +9,7 @@ import time
 import pytest
 from celery import Celery
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from cases.models import Case
 from cases.tests.factories import CaseFactory
@@ -75,12 +75,31 @@ def test_a_failed_step_is_recorded_and_the_others_still_run(two_cases, fake_step
     assert "cases.broken: RuntimeError: the data was not what the step expected" in run.errors
 
 
-def test_a_run_while_a_live_process_holds_the_job_is_skipped(two_cases, fake_steps):
+@pytest.fixture
+def concurrent_run():
+    """Another live run of the job. PostgreSQL: a second session holding the
+    advisory lock. SQLite: a running row whose holder (this test's parent
+    process) is alive."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        other = psycopg.connect(**params, autocommit=True)
+        other.execute("SELECT pg_advisory_lock(%s)", [jobs.LOCK_KEY])
+        yield
+        other.close()
+    else:
+        JobRun.objects.create(
+            job=jobs.JOB, run_date=RUN_DATE, holder=f"{socket.gethostname()}:{os.getppid()}"
+        )
+        yield
+
+
+def test_a_run_while_another_live_run_holds_the_job_is_skipped(
+    two_cases, fake_steps, concurrent_run
+):
     fake_steps(("cases.flags", flag_every_open_case))
-    # The parent of this test process is alive: it stands for a concurrent run.
-    JobRun.objects.create(
-        job=jobs.JOB, run_date=RUN_DATE, holder=f"{socket.gethostname()}:{os.getppid()}"
-    )
     run = jobs.run_nightly_jobs(RUN_DATE)
     assert run.status == JobRun.Status.SKIPPED
     assert Flag.objects.count() == 0
