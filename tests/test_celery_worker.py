@@ -69,7 +69,7 @@ def worker(file_database, tmp_path):  # noqa: F811 - the fixture imported above
 
 
 def client() -> Celery:
-    app = Celery("yos-test-client", broker=BROKER, backend=BROKER)
+    app = Celery("yos-test-client", broker=BROKER, backend=BROKER, set_as_current=False)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -41,6 +42,11 @@ LOCK_KEY = zlib.crc32(b"yos.nightly-jobs")  # the advisory lock's number
 STALE_AFTER = timedelta(hours=2)  # a "running" row older than this is abandoned
 ABANDONED = (
     "The run stopped before it finished (its process ended). Its work is picked up by the next run."
+)
+
+TIME_LIMIT = (
+    "Stopped at the task's time limit. What it finished is kept; rerun the date "
+    "(python manage.py run_nightly_jobs --date …) to finish the rest."
 )
 
 Step = tuple[str, Callable]
@@ -167,6 +173,14 @@ def run_nightly_jobs(run_date: date, *, only: list[str] | None = None) -> JobRun
                 continue
             try:
                 run.counts[name] = func(run_date, by=by)
+            except SoftTimeLimitExceeded:
+                # The worker's time limit: stop cleanly; committed work stays and
+                # the next run (or the command, which has no limit) carries on.
+                run.counts[name] = {"failed": 1}
+                errors.append(f"{name}: {TIME_LIMIT}")
+                run.errors = "\n".join(errors)
+                run.save(update_fields=["counts", "errors"])
+                break
             except Exception as error:  # noqa: BLE001 - a failed step is recorded, others run
                 log.exception("nightly step %s failed for %s", name, run_date)
                 run.counts[name] = {"failed": 1}

@@ -23,7 +23,12 @@ log = logging.getLogger("yos.tasks")
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 
-@shared_task(name="yos.tasks.run_nightly_jobs", acks_late=True)
+# Longer than the default limits (a night with many letters), still well inside
+# the broker's visibility timeout (3600 s), so Redis never redelivers a run
+# that is still going.
+@shared_task(
+    name="yos.tasks.run_nightly_jobs", acks_late=True, soft_time_limit=1500, time_limit=1800
+)
 def run_nightly_jobs(run_date: str | None = None) -> dict:
     """Run the nightly jobs for run_date (YYYY-MM-DD; default today in
     Europe/London). Returns the JobRun's id, status and counts (JSON)."""

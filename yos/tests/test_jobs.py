@@ -8,6 +8,7 @@ import time
 
 import pytest
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
@@ -73,6 +74,24 @@ def test_a_failed_step_is_recorded_and_the_others_still_run(two_cases, fake_step
     assert run.counts["cases.broken"] == {"failed": 1}
     assert run.counts["cases.flags"]["raised"] == 2
     assert "cases.broken: RuntimeError: the data was not what the step expected" in run.errors
+
+
+def out_of_time(run_date, *, by):
+    raise SoftTimeLimitExceeded()
+
+
+def test_the_time_limit_stops_the_run_cleanly_and_says_how_to_finish(two_cases, fake_steps):
+    fake_steps(("cases.slow", out_of_time), ("cases.flags", flag_every_open_case))
+    run = jobs.run_nightly_jobs(RUN_DATE)
+    run.refresh_from_db()
+    assert run.status == JobRun.Status.FAILED
+    assert run.errors == f"cases.slow: {jobs.TIME_LIMIT}"
+    assert "cases.flags" not in run.counts
+
+
+def test_the_task_finishes_well_inside_the_visibility_timeout():
+    visibility = tasks.run_nightly_jobs.app.conf.broker_transport_options["visibility_timeout"]
+    assert tasks.run_nightly_jobs.time_limit < visibility
 
 
 @pytest.fixture
@@ -173,7 +192,7 @@ def test_job_flags_are_raised_by_the_system_user_with_history(two_cases, fake_st
 
 # --- Enqueueing from web code -------------------------------------------------
 
-memory_app = Celery("enqueue-test", broker="memory://")
+memory_app = Celery("enqueue-test", broker="memory://", set_as_current=False)
 memory_app.conf.task_always_eager = False
 sent: list = []
 
@@ -220,7 +239,7 @@ def test_a_task_enqueued_in_a_committed_transaction_is_sent_once(
 
 
 def test_a_broker_that_is_down_does_not_fail_or_hang_the_request(caplog):
-    down = Celery("down-test", broker="redis://127.0.0.1:9/0")  # nothing listens on port 9
+    down = Celery("down-test", broker="redis://127.0.0.1:9/0", set_as_current=False)
     down.conf.broker_connection_timeout = 1
     down.conf.broker_transport_options = {"socket_connect_timeout": 1}
 
