@@ -97,6 +97,9 @@ RULES: dict[str, Rule] = {
     # yos: flags and letters are scoped by the family or school they concern
     "yos.Flag": Rule(family="family", school="school"),
     "yos.Letter": Rule(family="family", school="school"),
+    # yos: the events the YJB KPIs need (yos/kpi_models.py, the dashboard)
+    "yos.OrderEndOutcome": Rule(family="case__child__family"),
+    "yos.NeedsScreening": Rule(family="case__child__family"),
     # victims: kept apart, victim workers only; reparation is the child's side
     "victims.Victim": Rule(victims=True),
     "victims.VictimOffence": Rule(victims=True),

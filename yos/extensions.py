@@ -21,7 +21,7 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-APPS = ["cases", "orders", "contracts", "victims", "yos.flags"]
+APPS = ["cases", "orders", "contracts", "victims", "yos.flags", "yos.dashboard.selectors"]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),
     path("victims/", include("victims.urls")),
+    path("dashboard/", include("yos.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 
