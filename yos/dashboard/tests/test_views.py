@@ -226,3 +226,23 @@ def test_the_home_page_links_supervisors_to_the_dashboard(client_for, supervisor
 def test_scope_query_rebuilds_the_scope(supervisor):
     scope = Scope(supervisor, START, END)
     assert scope.query == RANGE
+
+
+def test_the_dashboard_never_names_a_victim(client_for, supervisor, data):
+    from victims.models import Victim
+
+    html = client_for(supervisor).get(f"{reverse('dashboard:show')}?{RANGE}").content.decode()
+    assert Victim.objects.count() == 6
+    for victim in Victim.objects.all():
+        assert victim.name not in html
+        assert victim.address not in html
+
+
+def test_a_service_wide_supervisor_may_choose_any_team(client_for, supervisor, other_team):
+    supervisor.service_wide = True
+    supervisor.save()
+    response = client_for(supervisor).get(
+        f"{reverse('dashboard:show')}?{RANGE}&team={other_team.pk}"
+    )
+    assert response.context["scope"].team_id == other_team.pk
+    assert "South team" in response.content.decode()
