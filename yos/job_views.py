@@ -14,6 +14,7 @@ from yos.flags import letters_for
 from yos.forms import GDSDateField, GDSFormMixin
 from yos.models import JobRun, Letter, Role
 
+DATE_REQUIRED = "Enter the date to run the jobs for"
 DATE_IN_FUTURE = "The date to run the jobs for must be today or in the past"
 RUN_QUEUED = "The nightly jobs for {day} will run shortly. Refresh this page to see the result."
 
@@ -21,6 +22,10 @@ RUN_QUEUED = "The nightly jobs for {day} will run shortly. Refresh this page to 
 class RerunForm(GDSFormMixin, forms.Form):
     submit_label = "Run the jobs for this date"
     run_date = GDSDateField(label="Date to run the jobs for")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["run_date"].error_messages["required"] = DATE_REQUIRED
 
     def clean_run_date(self):
         day = self.cleaned_data["run_date"]
@@ -33,7 +38,7 @@ class RerunForm(GDSFormMixin, forms.Form):
 def job_runs(request: HttpRequest) -> HttpResponse:
     """The last nightly job runs, newest first (a failed run shows in red with
     its errors), and a form to run the jobs again for a date."""
-    form = RerunForm(request.POST or None)
+    form = RerunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         day = form.cleaned_data["run_date"]
         # Sent after the request's transaction commits; a dead broker is logged

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cases.models import Case
 from cases.tests.factories import AdultFactory, CaseFactory, FamilyFactory
 from yos import flags, tasks
-from yos.job_views import DATE_IN_FUTURE, RUN_QUEUED
+from yos.job_views import DATE_IN_FUTURE, DATE_REQUIRED, RUN_QUEUED
 from yos.letters import letter_issue
 from yos.lib.audit import system_user
 from yos.models import Flag, JobRun, Letter
@@ -92,6 +92,14 @@ def test_a_rerun_for_a_future_date_is_refused(client_for, supervisor, monkeypatc
     )
     assert response.status_code == 200
     assert DATE_IN_FUTURE in response.content.decode()
+
+
+def test_a_rerun_without_a_date_says_what_to_enter(client_for, supervisor):
+    response = client_for(supervisor).post(reverse("job-runs"), {})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert DATE_REQUIRED in html
+    assert "This field is required" not in html
 
 
 def test_a_rerun_still_succeeds_when_the_broker_is_down(
