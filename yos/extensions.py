@@ -21,7 +21,7 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-APPS = ["cases", "orders", "contracts", "victims", "yos.flags", "yos.dashboard.selectors"]
+APPS = ["yos.flags", "cases", "orders", "contracts", "victims", "yos.dashboard.selectors"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ def collect(hook: str, *args) -> list:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
-            if error.name != module_name:
+            # An app without selectors contributes nothing; a missing import
+            # inside an existing module is a real error.
+            if error.name is None or not module_name.startswith(error.name):
                 raise
             continue
         func = getattr(module, hook, None)

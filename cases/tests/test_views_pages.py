@@ -101,6 +101,14 @@ def test_the_family_page_costs_the_same_for_1_and_6_children(
     )
 
 
+def caseload_panel(response) -> dict:
+    return next(
+        p
+        for p in response.context["panels"]
+        if p["template"] == "cases/includes/caseload_panel.html"
+    )
+
+
 def test_home_caseload_costs_the_same_for_1_and_8_families(client_for, case_manager, team):
     def add_family():
         child = ChildFactory(family=FamilyFactory(team=team, case_manager=case_manager))
@@ -114,7 +122,7 @@ def test_home_caseload_costs_the_same_for_1_and_8_families(client_for, case_mana
     for _ in range(7):
         add_family()
     response = client.get(reverse("home"))
-    assert len(response.context["panels"][0]["upcoming"]) == 8
+    assert len(caseload_panel(response)["upcoming"]) == 8
     assert queries_for(client, reverse("home")) == one
 
 
@@ -384,7 +392,7 @@ def test_home_shows_the_case_manager_only_their_families(
 ):
     ChildFactory(family=family)
     FamilyFactory(team=team, case_manager=colleague, name="Ellisons")
-    panel = client_for(case_manager).get(reverse("home")).context["panels"][0]
+    panel = caseload_panel(client_for(case_manager).get(reverse("home")))
     assert panel["families"] == [family]
 
 
