@@ -251,3 +251,19 @@ def test_a_broker_that_is_down_does_not_fail_or_hang_the_request(caplog):
     assert tasks.send_safely(noop) is False
     assert time.monotonic() - started < 10
     assert "could not enqueue down_test.noop" in caplog.text
+
+
+def test_no_code_sends_a_task_with_a_bare_delay():
+    """SECURITY.md check 35: a .delay() inside a transaction can run before the
+    commit, and hangs when the broker is down; use yos.tasks.enqueue_on_commit."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not {".venv", "node_modules", "tests"} & set(path.relative_to(root).parts)
+        and (".delay(" in path.read_text() or ".apply_async(" in path.read_text())
+        and path.relative_to(root) != Path("yos/tasks.py")
+    ]
+    assert offenders == []
