@@ -250,3 +250,32 @@ def test_a_run_killed_mid_way_then_rerun_equals_a_clean_run(file_database):
         json.dumps(crashed.query("SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM yos_letter"))
     )
     assert counts == [[2 * ORDERS, 2 * ORDERS]]
+
+
+def test_two_runs_at_once_do_the_work_once(file_database):
+    """SECURITY.md check 36/39 (two beats, two workers): two runs started
+    together make what one run makes; the second records that it skipped."""
+    db = file_database("jobtwice")
+    seed(db)
+    clean = db.copy("jobtwiceclean")
+    file_database.track(clean)
+    manage("run_nightly_jobs", "--date", RUN_DATE, env=clean.env())
+    expected = clean.snapshot()
+
+    env = db.env(NIGHTLY_LETTER_CHUNK_SIZE="2", NIGHTLY_CHUNK_PAUSE_SECONDS="1")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_nightly_jobs", "--date", RUN_DATE],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr
+    assert db.snapshot() == expected
+    assert sorted(db.query("SELECT status FROM yos_jobrun")) == [("skipped",), ("succeeded",)]
