@@ -14,6 +14,7 @@ class _FormParser(HTMLParser):
         self.data: dict[str, list[str]] = {}
         self.text_fields: list[str] = []
         self.options: dict[str, list[str]] = {}
+        self.maxlength: dict[str, int] = {}
         self._select: str | None = None
         self._select_first: str | None = None
         self._select_chosen = False
@@ -23,6 +24,8 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         name = a.get("name")
+        if name and str(a.get("maxlength", "")).isdigit():
+            self.maxlength[name] = int(a["maxlength"])
         if tag == "input" and name:
             kind = a.get("type", "text")
             if kind in ("submit", "button", "image", "file"):
@@ -78,3 +81,8 @@ def form_data(html: str) -> dict:
 def text_fields(html: str) -> list[str]:
     """Names of the free-text inputs and textareas of the page's form."""
     return [n for n in dict.fromkeys(parse(html).text_fields)]
+
+
+def max_lengths(html: str) -> dict[str, int]:
+    """maxlength of each field that has one (a browser types no further)."""
+    return parse(html).maxlength
