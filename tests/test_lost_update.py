@@ -1,0 +1,99 @@
+"""No lost updates (SECURITY.md check 34; issue 9): two people open the same
+edit form, both save. The second is told someone else changed the record,
+and nothing of theirs is written: the first person's value stays, and the
+record has exactly one new history row.
+
+Each edit form is driven as a browser would (the rendered HTML, hidden
+version field included), by two separate signed-in clients.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.htmlform import form_data
+from tests.security_world import world  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+CONFLICT = "Someone else changed this record while you were editing it"
+
+# (persona, url name, sample attribute, a free-text field of the form)
+EDIT_FORMS = [
+    ("case_manager", "cases:edit-family", "family", "notes"),
+    ("case_manager", "cases:edit-child", "child", "partner_notes"),
+    ("case_manager", "cases:edit-adult", "adult", "address"),
+    ("case_manager", "cases:edit-case", "case", "offence"),
+    ("case_manager", "cases:session-edit", "session", "notes"),
+    ("case_manager", "victims:edit-reparation", "reparation", "notes"),
+    ("victim_worker", "victims:edit", "victim", "vulnerability"),
+    ("victim_worker", "victims:edit-rj-work", "rj_work", "outcome"),
+]
+
+# Edit forms that do not carry the version when rendered (reported to their
+# owners; docs/security.md): saving them is last-writer-wins until fixed.
+NOT_YET_VERSIONED = [
+    ("case_manager", "orders:order-edit", "order", "conditions"),
+    ("case_manager", "orders:requirement-edit", "requirement", "description"),
+    ("school_staff", "contracts:edit", "draft_contract", "support_details"),
+]
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "attr", "field"), EDIT_FORMS, ids=[e[1] for e in EDIT_FORMS]
+)
+def test_the_second_of_two_concurrent_edits_is_refused_and_overwrites_nothing(
+    world,  # noqa: F811
+    persona,
+    name,
+    attr,
+    field,
+):
+    record = getattr(world.own, attr)
+    model = type(record)
+    url = reverse(name, args=[record.pk])
+    user = world.users[persona]
+    first, second = _client(user), _client(user)
+    form_first = form_data(first.get(url).content.decode())
+    form_second = form_data(second.get(url).content.decode())
+    assert "loaded_version" in form_first, f"{name} does not carry the version"
+    history_before = record.history.count()
+
+    form_first[field] = "Saved first"
+    assert first.post(url, form_first).status_code == 302
+
+    form_second[field] = "Saved second, over a stale copy"
+    response = second.post(url, form_second)
+    assert response.status_code in (200, 400, 409)
+    assert CONFLICT in response.content.decode()
+    fresh = model.objects.get(pk=record.pk)
+    assert getattr(fresh, field) == "Saved first"
+    assert record.history.count() == history_before + 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "attr", "field"),
+    NOT_YET_VERSIONED,
+    ids=[e[1] for e in NOT_YET_VERSIONED],
+)
+def test_edit_forms_known_to_lack_the_version_are_still_listed_honestly(
+    world,  # noqa: F811
+    persona,
+    name,
+    attr,
+    field,
+):
+    """When one of these starts carrying the version, this fails: move it to
+    EDIT_FORMS so the conflict test covers it."""
+    record = getattr(world.own, attr)
+    page = _client(world.users[persona]).get(reverse(name, args=[record.pk]))
+    assert page.status_code == 200
+    assert "loaded_version" not in form_data(page.content.decode())
