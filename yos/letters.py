@@ -10,7 +10,6 @@ finishes it without duplicates.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,22 +24,15 @@ from yos.models import Letter, StoredDocument
 log = logging.getLogger("yos.letters")
 
 
-def _setting(name: str, default: str) -> str:
-    """A setting, else the environment variable of the same name (the lead may
-    move these into yos/settings.py), else the default."""
-    value = getattr(settings, name, None)
-    return str(value) if value is not None else os.environ.get(name, default)
-
-
 def chunk_size_setting() -> int:
-    """Letters rendered and committed together (NIGHTLY_LETTER_CHUNK_SIZE, 50)."""
-    return max(1, int(_setting("NIGHTLY_LETTER_CHUNK_SIZE", "50")))
+    """Letters rendered and committed together (settings.NIGHTLY_LETTER_CHUNK_SIZE)."""
+    return max(1, settings.NIGHTLY_LETTER_CHUNK_SIZE)
 
 
 def chunk_pause_setting() -> float:
-    """Seconds to sleep after each committed chunk (NIGHTLY_CHUNK_PAUSE_SECONDS,
-    0). Only the crash test sets it, to kill the job between two chunks."""
-    return float(_setting("NIGHTLY_CHUNK_PAUSE_SECONDS", "0"))
+    """Seconds to sleep after each committed chunk (settings.NIGHTLY_CHUNK_PAUSE_SECONDS).
+    Only the crash test sets it, to kill the job between two chunks."""
+    return settings.NIGHTLY_CHUNK_PAUSE_SECONDS
 
 
 @dataclass

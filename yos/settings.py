@@ -245,6 +245,10 @@ USE_TZ = True
 # --- Domain settings --------------------------------------------------------
 FLAG_WARNING_DAYS = env.int("FLAG_WARNING_DAYS", default=14)
 CONTRACT_SIGNING_ALLOWED_DAYS = env.int("CONTRACT_SIGNING_ALLOWED_DAYS", default=10)
+# Letters the nightly job renders and commits together; the pause after each
+# chunk exists only so the crash test can kill the job between two chunks.
+NIGHTLY_LETTER_CHUNK_SIZE = env.int("NIGHTLY_LETTER_CHUNK_SIZE", default=50)
+NIGHTLY_CHUNK_PAUSE_SECONDS = env.float("NIGHTLY_CHUNK_PAUSE_SECONDS", default=0.0)
 # Retention per record class, in years (a council's policy, not a national rule).
 RETENTION_YEARS = {
     "out_of_court": env.int("RETENTION_YEARS_OUT_OF_COURT", default=3),

@@ -128,8 +128,8 @@ def test_letters_are_made_once_however_often_the_step_runs(order):
     assert Letter.objects.count() == 2
 
 
-def test_chunks_of_two_issue_every_letter(order, monkeypatch):
-    monkeypatch.setenv("NIGHTLY_LETTER_CHUNK_SIZE", "2")
+def test_chunks_of_two_issue_every_letter(order, settings):
+    settings.NIGHTLY_LETTER_CHUNK_SIZE = 2
     for day in (20, 21, 22, 23, 24):
         FailureFactory(order=order, parent=order.parents.get(), occurred_on=dt.date(2026, 8, day))
     assert order_jobs.warning_letters(RUN_DATE, by=system_user())["issued"] == 5
