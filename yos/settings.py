@@ -270,9 +270,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # django.request passes WARNING (403s) to yos.security_log; print errors only.
+        "console_errors": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "level": "ERROR",
+        },
+    },
     "loggers": {
         "yos.security": {"handlers": ["console"], "level": "INFO", "propagate": True},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": True},
+        "django.request": {"handlers": ["console_errors"], "level": "WARNING", "propagate": True},
     },
 }
