@@ -16,7 +16,11 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
 # The full-name expression the trigram index covers; the search must use the same.
-FULL_NAME_SQL = "(COALESCE(first_name, '') || COALESCE(' ', '') || COALESCE(last_name, ''))"
+# (as Django renders Concat("first_name", Value(" "), "last_name") on PostgreSQL:
+# PostgreSQL matches an index expression by its tree, so a || (b || c) it must be).
+FULL_NAME_SQL = (
+    "(COALESCE(first_name, '') || COALESCE((COALESCE(' ', '') || COALESCE(last_name, '')), ''))"
+)
 
 
 def recommended() -> dict[str, list[models.Index]]:
@@ -60,9 +64,22 @@ def existing_names() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def register_opclass_wrapper() -> None:
+    """What django.contrib.postgres's AppConfig.ready() does: without it (the
+    app is not in INSTALLED_APPS) an OpClass index expression is wrapped in
+    one pair of parentheses too many and PostgreSQL refuses it."""
+    from django.db.models import OrderBy
+    from django.db.models.functions import Collate
+    from django.db.models.indexes import IndexExpression
+
+    IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
+
+
 def create(log=print) -> None:
     """Create the recommended indexes (and pg_trgm) by hand, PostgreSQL only."""
     import time
+
+    register_opclass_wrapper()
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -83,6 +100,7 @@ def create(log=print) -> None:
 
 
 def drop(log=print) -> None:
+    register_opclass_wrapper()
     have = existing_names()
     with connection.schema_editor(atomic=False) as editor:
         for model, index in _each():

@@ -1,4 +1,4 @@
-"""Load on loopback: gunicorn (2 workers x threads, DEBUG off) against this
+"""Load on loopback: gunicorn (2 workers x threads) against this
 database, and a small threaded Python load generator (keep-alive
 connections, one per simulated user) asking for the case list, a child page
 and a name search, signed in as a case manager."""
@@ -46,7 +46,9 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=_database_url(),
-        DEBUG="false",
+        # DEBUG off needs collectstatic's manifest in the shared tree
+        # (STATIC_ROOT); on, it costs the per-query debug log only.
+        DEBUG="true",
         SECRET_KEY=settings.SECRET_KEY,  # the session cookie is signed with it
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
