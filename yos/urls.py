@@ -1,18 +1,28 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import job_views, twofactor, views
+from yos import job_views, sar, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("password-reset/done/", views.password_reset_complete, name="password-reset-complete"),
     path("two-factor/setup/", twofactor.setup, name="two-factor-setup"),
     path("two-factor/verify/", twofactor.verify, name="two-factor-verify"),
     path("access-log/", views.access_log, name="access-log"),
     path("documents/<int:pk>/download", views.document_download, name="document-download"),
     path("jobs/", job_views.job_runs, name="job-runs"),
+    path("subject-access/children/<int:pk>/", sar.export_child, name="sar-export-child"),
+    path("subject-access/adults/<int:pk>/", sar.export_adult, name="sar-export-adult"),
     path("letters/", job_views.letter_list, name="letters"),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),

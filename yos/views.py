@@ -1,17 +1,19 @@
 """Sign-in, home, health and the read-access log."""
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from yos import access
-from yos.forms import SignInForm
+from yos.forms import GDSFormMixin, SignInForm
 from yos.lib.audit import log_read
 from yos.lib.files import EXTENSION
 from yos.models import AccessLog, Role, StoredDocument
@@ -112,3 +114,74 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Password reset by email ------------------------------------------------------
+# Django's views, with GOV.UK forms and templates. The "sent" page is the same
+# whether or not an account has that address, so the form never reveals who
+# has an account. The link is single-use and expires (PASSWORD_RESET_TIMEOUT);
+# setting a new password signs out every other session (the session hash
+# changes) and does not sign in: the user signs in again, with their second
+# factor if they have one.
+
+RESET_EMAIL_REQUIRED = "Enter your email address"
+RESET_EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+NEW_PASSWORD_REQUIRED = "Enter a new password"
+NEW_PASSWORD_AGAIN_REQUIRED = "Enter the new password again"
+NEW_PASSWORDS_DIFFER = "The two passwords you entered are different: enter the same password twice"
+
+
+class ResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
+    submit_label = "Send the link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.error_messages.update(required=RESET_EMAIL_REQUIRED, invalid=RESET_EMAIL_INVALID)
+        email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+
+class NewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Save the new password"
+    error_messages = {"password_mismatch": NEW_PASSWORDS_DIFFER}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = NEW_PASSWORD_REQUIRED
+        self.fields["new_password2"].error_messages["required"] = NEW_PASSWORD_AGAIN_REQUIRED
+        self.fields["new_password2"].label = "New password again"
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class ResetRequestView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-sent")
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class ResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+
+@method_decorator(access.policy(public=True), name="dispatch")
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+password_reset = ResetRequestView.as_view()
+password_reset_sent = ResetSentView.as_view()
+password_reset_confirm = ResetConfirmView.as_view()
+password_reset_complete = ResetCompleteView.as_view()
+for _view in (password_reset, password_reset_sent, password_reset_confirm, password_reset_complete):
+    _view.access_policy = "public"
