@@ -53,6 +53,14 @@ def other_school(db):
     return SchoolFactory(name="Riverside High School", urn="100002")
 
 
+@pytest.fixture
+def _roles(django_db_setup, django_db_blocker):
+    """Transactional tests (browser journeys) flush the role groups that a data
+    migration made; recreate them."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
 def make_user(role: Role, username: str, *, teams=(), school=None, **extra):
     user = UserFactory(username=username, school=school, **extra)
     user.set_password(PASSWORD)

@@ -12,17 +12,6 @@ from tests.browser import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def _roles(django_db_setup, django_db_blocker):
-    # Transactional tests flush the groups the data migration made; recreate them.
-    from django.contrib.auth.models import Group
-
-    from yos.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
 def fill_date(page, legend: str, day: dt.date) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Day").fill(str(day.day))

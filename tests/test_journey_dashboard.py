@@ -17,17 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "dashboard.png"
 
 
-@pytest.fixture
-def _roles(django_db_setup, django_db_blocker):
-    # Transactional tests flush the groups the data migration made; recreate them.
-    from django.contrib.auth.models import Group
-
-    from yos.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
 def _fill_date(page, name: str, day: str, month: str, year: str) -> None:
     page.locator(f"input[name={name}_0]").fill(day)
     page.locator(f"input[name={name}_1]").fill(month)

@@ -15,17 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def _roles(django_db_setup, django_db_blocker):
-    # Transactional tests flush the groups the data migration made; recreate them.
-    from django.contrib.auth.models import Group
-
-    from yos.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
 def journey_family(_roles, request):
     from cases.models import CaseKind
     from cases.tests.factories import AdultChildFactory, CaseFactory, FamilyFactory

@@ -8,17 +8,6 @@ from tests.browser import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def _roles(django_db_setup, django_db_blocker):
-    # Transactional tests flush the groups the data migration made; recreate them.
-    from django.contrib.auth.models import Group
-
-    from yos.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
 def test_case_manager_signs_in_and_out(_roles, live_server, page, request):
     request.getfixturevalue("case_manager")
     page.goto(f"{live_server.url}/")

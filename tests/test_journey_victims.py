@@ -16,17 +16,6 @@ VICTIM_PHONE = "07700 900654"
 
 
 @pytest.fixture
-def _roles(django_db_setup, django_db_blocker):
-    # Transactional tests flush the groups the data migration made; recreate them.
-    from django.contrib.auth.models import Group
-
-    from yos.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
 def child(_roles, request):
     from cases.tests.factories import CaseFactory, ChildFactory, FamilyFactory
     from victims.tests.factories import VictimOffenceFactory
