@@ -9,8 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
 from orders import rules
 from yos.lib.models import DomainModel
@@ -118,11 +121,22 @@ class ParentingOrder(DomainModel):
     )
 
     objects = ParentingOrderQuerySet.as_manager()
-    # Keep who was bound in the history too (simple_history snapshots the M2M).
+    # Keep who was bound in the history too: simple_history snapshots the M2M
+    # into the history row written when the parents change (its m2m_changed
+    # handler); a plain save skips the snapshot (see _snapshot_parents_on_change
+    # below), so it costs exactly one extra query, the history INSERT.
     _history_m2m_fields = ["parents"]
 
     class Meta:
         ordering = ["-made_on", "-id"]
+        indexes = [
+            # The nightly job's counselling and closure steps (open orders by end date).
+            models.Index(
+                fields=["counselling_ends_on"],
+                condition=Q(closed_on__isnull=True),
+                name="order_open_counselling_end",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(programme_omitted=False) | ~Q(programme_omitted_note=""),
@@ -202,6 +216,40 @@ class ParentingOrder(DomainModel):
         return (self.counselling_ends_on - timezone.localdate()).days
 
 
+# --- the parents in the history: snapshot on change only ----------------------
+#
+# simple_history writes a history row for every save and, with
+# _history_m2m_fields, SELECTs the parents and INSERTs their snapshot into
+# every one of them (3 queries instead of 1, also when nothing about the
+# parents changed). Its m2m_changed handler writes a history row (by the same
+# user) when the parents are added, removed or cleared: only those rows need
+# the snapshot. orders.selectors.parents_history reads the snapshots only.
+
+PARENTS_CHANGING = "_history_parents_changing"
+
+
+@receiver(m2m_changed, sender=ParentingOrder.parents.through)
+def _parents_changing(sender, instance, action, reverse, **kwargs):
+    if not reverse and action in ("pre_add", "pre_remove", "pre_clear"):
+        setattr(instance, PARENTS_CHANGING, True)
+
+
+@receiver(pre_create_historical_record)
+def _snapshot_parents_on_change(sender, instance, history_instance, **kwargs):
+    if not isinstance(instance, ParentingOrder):
+        return
+    if getattr(instance, PARENTS_CHANGING, False):
+        return  # the m2m_changed row: keep the snapshot (cleared after it, below)
+    history_instance._history_m2m_fields = ()  # a plain save: no SELECT, no INSERT
+
+
+@receiver(m2m_changed, sender=ParentingOrder.parents.through)
+def _parents_changed(sender, instance, action, reverse, **kwargs):
+    # Connected after simple_history's handler, so it runs after the snapshot.
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        instance.__dict__.pop(PARENTS_CHANGING, None)
+
+
 class RequirementKind(models.TextChoices):
     """The usual requirements (seed 000), and "other" with a description."""
 
@@ -228,6 +276,10 @@ class OrderRequirement(DomainModel):
 
     class Meta:
         ordering = ["ends_on", "id"]
+        indexes = [
+            # The nightly job's requirement step (by end date) and the closure step.
+            models.Index(fields=["ends_on", "order"], name="requirement_ends_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="comply_with_order") | Q(child_case__isnull=False),

@@ -104,7 +104,11 @@ def parents_history(order: ParentingOrder) -> list[HistoryEntry]:
     entries, previous = [], set()
     for row in rows:
         current = names[row.history_id]
-        if current != previous:
+        # Only the rows written when the parents changed carry a snapshot (a
+        # plain save does not: orders.models._snapshot_parents_on_change); an
+        # order always binds someone, so an empty set is "no snapshot here"
+        # (or the moment inside parents.set() between removing and adding).
+        if current and current != previous:
             entries.append(
                 HistoryEntry(
                     at=row.history_date,
@@ -122,7 +126,7 @@ def parents_history(order: ParentingOrder) -> list[HistoryEntry]:
                     ],
                 )
             )
-        previous = current
+        previous = current or previous
     return entries
 
 
