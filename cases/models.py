@@ -101,7 +101,10 @@ class Child(DomainModel):
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
         indexes = [
-            models.Index(fields=["last_name", "first_name"]),
+            # Keyset pagination by name (find a child): last_name, first_name, id.
+            # The trigram GIN index on the full name is PostgreSQL-only and is
+            # created by migration 0005 (see docs/performance.md).
+            models.Index(fields=["last_name", "first_name", "id"], name="child_name_keyset"),
             models.Index(fields=["date_of_birth"]),
         ]
 
@@ -251,7 +254,11 @@ class Case(DomainModel):
 
     class Meta:
         ordering = ["-referred_on", "-id"]
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # Open cases of the children on one page of find a child.
+            models.Index(fields=["child", "status"], name="case_child_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True)

@@ -3,10 +3,16 @@ contributions to pages (yos.extensions): the home page's "My caseload"."""
 
 from __future__ import annotations
 
+import base64
+import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from cases.models import (
@@ -26,15 +32,26 @@ from yos.models import Role, User
 
 # --- Find a child ---------------------------------------------------------------
 
-SORTS = {
-    "name": ("last_name", "first_name", "id"),
-    "-name": ("-last_name", "-first_name", "-id"),
-    "dob": ("date_of_birth", "id"),
-    "-dob": ("-date_of_birth", "-id"),
-    "reference": ("reference",),
-    "-reference": ("-reference",),
-    "case_manager": ("family__case_manager__last_name", "last_name", "id"),
-    "-case_manager": ("-family__case_manager__last_name", "-last_name", "-id"),
+PAGE_SIZE = 50
+COUNT_CAP = 1000  # "more than 1,000 children": never an exact count over millions
+
+# The full name the trigram index child_full_name_trgm covers (migration 0005):
+# PostgreSQL uses an expression index only for exactly the same expression.
+FULL_NAME = Concat("first_name", Value(" "), "last_name")
+
+# Each sort is a keyset: (expression or field, descending?) pairs ending in a
+# unique key, so that a page starts strictly after the last row of the one before.
+SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "name": (("last_name", False), ("first_name", False), ("id", False)),
+    "-name": (("last_name", True), ("first_name", True), ("id", True)),
+    "dob": (("date_of_birth", False), ("id", False)),
+    "-dob": (("date_of_birth", True), ("id", True)),
+    "reference": (("reference", False), ("id", False)),
+    "-reference": (("reference", True), ("id", True)),
+    "case_manager": (("manager_name", False), ("last_name", False), ("id", False)),
+    "-case_manager": (("manager_name", True), ("last_name", True), ("id", True)),
+    # Name search on PostgreSQL: most similar first.
+    "relevance": (("score", True), ("id", False)),
 }
 
 
@@ -46,19 +63,43 @@ class ChildSearch:
     status: str = ""
     case_manager: int | None = None
     team: int | None = None
-    sort: str = "name"
+    sort: str = ""  # "" is by name, or by relevance for a name search on PostgreSQL
+
+    @property
+    def trigram(self) -> bool:
+        """Whether the name search uses pg_trgm similarity (PostgreSQL) rather
+        than each word's icontains (SQLite)."""
+        return bool(self.text.strip()) and connection.vendor == "postgresql"
+
+    @property
+    def sort_key(self) -> str:
+        if self.sort in SORTS and (self.sort != "relevance" or self.trigram):
+            return self.sort
+        return "relevance" if self.trigram else "name"
 
 
 def child_search(user: User, search: ChildSearch) -> QuerySet[Child]:
-    """The children user may see that match search, with what the list shows
-    (family, case manager, team, number of open cases) in the same query."""
+    """The children user may see that match search, with their family, case
+    manager and team, in the search's sort order (ids as the last key)."""
     qs = access.visible(user, Child).select_related(
         "family", "family__team", "family__case_manager"
     )
     text = search.text.strip()
-    if text:
-        words = text.split()
-        for word in words:
+    if text and search.trigram:
+        # Misspelt names ("Jonh Smth") by trigram similarity on the indexed full
+        # name, part of a name ("Marl") by word similarity on it (both served by
+        # the GIN index), a reference exactly (upper case: the unique index).
+        qs = (
+            qs.alias(search_name=FULL_NAME)
+            .annotate(score=TrigramSimilarity(FULL_NAME, text))
+            .filter(
+                Q(search_name__trigram_similar=text)
+                | Q(search_name__trigram_word_similar=text)
+                | Q(reference=text.upper())
+            )
+        )
+    elif text:
+        for word in text.split():
             qs = qs.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
@@ -78,10 +119,126 @@ def child_search(user: User, search: ChildSearch) -> QuerySet[Child]:
         qs = qs.filter(family__case_manager_id=search.case_manager)
     if search.team:
         qs = qs.filter(family__team_id=search.team)
-    qs = qs.annotate(
-        open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN), distinct=True)
+    sort = search.sort_key
+    if sort.endswith("case_manager"):
+        # Not allocated sorts as "" (first), the same on every database.
+        qs = qs.annotate(manager_name=Coalesce("family__case_manager__last_name", Value("")))
+    return qs.order_by(*_ordering(SORTS[sort]))
+
+
+def _ordering(keys, *, reverse: bool = False) -> list:
+    return [F(name).desc() if desc != reverse else F(name).asc() for name, desc in keys]
+
+
+# --- Keyset pages ---
+
+
+@dataclass
+class ChildPage:
+    """One page of find a child: the rows, and the cursors of the pages either side."""
+
+    object_list: list[Child]
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    count: int = 0  # rows found, up to COUNT_CAP + 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _key_values(child: Child, keys) -> list:
+    values = []
+    for name, _desc in keys:
+        value = getattr(child, name)
+        values.append(value.isoformat() if isinstance(value, date) else value)
+    return values
+
+
+def encode_cursor(child: Child, sort: str) -> str:
+    raw = json.dumps(_key_values(child, SORTS[sort]), separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list | None:
+    """The key values a cursor carries, or None for one that is not a cursor of
+    this sort (an edited or stale link: the list starts again at page 1)."""
+    keys = SORTS[sort]
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != len(keys):
+        return None
+    kinds = {"date_of_birth": date.fromisoformat, "id": int, "score": float}
+    try:
+        return [kinds.get(name, str)(value) for (name, _d), value in zip(keys, values, strict=True)]
+    except (ValueError, TypeError):
+        return None
+
+
+def _beyond(keys, values, *, backwards: bool) -> Q:
+    """Rows strictly after values in the order of keys (before, backwards):
+    k1 > v1, or k1 = v1 and k2 > v2, … (> is < for a descending key)."""
+    q = Q()
+    equal = Q()
+    for (name, desc), value in zip(keys, values, strict=True):
+        op = "lt" if desc != backwards else "gt"
+        q |= equal & Q(**{f"{name}__{op}": value})
+        equal &= Q(**{name: value})
+    first, desc = keys[0]
+    # The first key's range on its own gives PostgreSQL an index range to scan.
+    return Q(**{f"{first}__{'lte' if desc != backwards else 'gte'}": values[0]}) & q
+
+
+def child_search_page(
+    user: User, search: ChildSearch, *, after: str = "", before: str = ""
+) -> ChildPage:
+    """A page of PAGE_SIZE children from child_search, starting after the row
+    the cursor after names (or ending before the one before names): page N
+    costs what page 1 does. Three queries: up to COUNT_CAP + 1 ids (no COUNT
+    over millions), the page (one more row says whether a next page exists),
+    and the open cases of the page's children only."""
+    sort = search.sort_key
+    keys = SORTS[sort]
+    qs = child_search(user, search)
+    count = len(qs.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    backwards = False
+    cursor = decode_cursor(after, sort) if after else None
+    if cursor is None and before:
+        cursor = decode_cursor(before, sort)
+        backwards = cursor is not None
+    if cursor is not None:
+        qs = qs.filter(_beyond(keys, cursor, backwards=backwards))
+    if backwards:
+        qs = qs.order_by(*_ordering(keys, reverse=True))
+    rows = list(qs[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if backwards:
+        rows.reverse()
+    page = ChildPage(object_list=rows, count=count)
+    if rows:
+        has_next = more if not backwards else True
+        has_previous = (cursor is not None) if not backwards else more
+        if has_next:
+            page.next_cursor = encode_cursor(rows[-1], sort)
+        if has_previous:
+            page.previous_cursor = encode_cursor(rows[0], sort)
+    # Counted here, not by COUNT … GROUP BY over every visible child's cases:
+    # the open cases of at most PAGE_SIZE children (index case_child_status).
+    open_cases = Counter(
+        Case.objects.filter(child__in=[c.pk for c in rows], status=CaseStatus.OPEN)
+        .order_by()
+        .values_list("child_id", flat=True)
     )
-    return qs.order_by(*SORTS.get(search.sort, SORTS["name"]))
+    for child in rows:
+        child.open_cases = open_cases[child.pk]
+    return page
 
 
 def case_managers_for_filter(user: User) -> QuerySet[User]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from yos.models import Role, Team
 
 CASEWORK = access.CASEWORK
 CASE_MANAGER = (Role.CASE_MANAGER,)
-PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -125,13 +123,14 @@ def find_child(request: HttpRequest) -> HttpResponse:
             status=data["status"],
             case_manager=data["case_manager"].pk if data["case_manager"] else None,
             team=data["team"].pk if data["team"] else None,
-            sort=data["sort"] or "name",
+            sort=data["sort"],
         )
-    page = Paginator(selectors.child_search(user, search), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = selectors.child_search_page(
+        user, search, after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("after", "before", "page"):
+        query.pop(key, None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
     return render(
@@ -142,7 +141,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "sort": search.sort,
+            "sort": search.sort_key,
             "searched": form.is_bound,
         },
     )
