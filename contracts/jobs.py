@@ -12,43 +12,35 @@ import time
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Cast
 
 from contracts import rules
 from contracts.models import ContractNonCompliance, ParentingContract
-from yos.flags import Wanted, flags_sync
+from yos.flags import flags_sync, wanted_rows
 from yos.letters import chunk_pause_setting, chunk_size_setting, existing_keys
 from yos.models import Flag
 
-
-def _wanted(rows, due) -> dict[int, Wanted]:
-    return {
-        pk: Wanted(due_on=due(day), family_id=family_id, school_id=school_id, child_id=child_id)
-        for pk, day, family_id, school_id, child_id in rows
-    }
-
-
-SCOPE = ("pupil__family_id", "school_id", "pupil_id")
+SCOPE = {"family": "pupil__family_id", "school": "school_id", "child": "pupil_id"}
 
 
 def ending_flags(run_date: date, *, by) -> dict:
     """A contract in force whose end date is within FLAG_WARNING_DAYS (or has
     passed without it being completed or ended)."""
-    rows = ParentingContract.objects.filter(
+    contracts = ParentingContract.objects.filter(
         status__in=rules.Status.IN_FORCE,
         ends_on__lte=run_date + timedelta(days=settings.FLAG_WARNING_DAYS),
-    ).values_list("pk", "ends_on", *SCOPE)
-    wanted = _wanted(rows, lambda day: day)
+    )
+    wanted = wanted_rows(contracts, due_on="ends_on", **SCOPE)
     return flags_sync(kind=Flag.Kind.CONTRACT_ENDING, model=ParentingContract, wanted=wanted, by=by)
 
 
 def review_flags(run_date: date, *, by) -> dict:
     """A contract in force whose review date has come (the contracts app's
     review_due: on or after the next review date) and no review moved it on."""
-    rows = ParentingContract.objects.review_due(run_date).values_list(
-        "pk", "next_review_on", *SCOPE
+    wanted = wanted_rows(
+        ParentingContract.objects.review_due(run_date), due_on="next_review_on", **SCOPE
     )
-    wanted = _wanted(rows, lambda day: day)
     return flags_sync(
         kind=Flag.Kind.CONTRACT_REVIEW_OVERDUE, model=ParentingContract, wanted=wanted, by=by
     )
@@ -58,10 +50,10 @@ def unsigned_flags(run_date: date, *, by) -> dict:
     """Awaiting signatures for more than CONTRACT_SIGNING_ALLOWED_DAYS after it
     was finalised ("it must be signed as soon as possible")."""
     allowed = timedelta(days=settings.CONTRACT_SIGNING_ALLOWED_DAYS)
-    rows = ParentingContract.objects.signing_overdue(run_date).values_list(
-        "pk", "finalised_on", *SCOPE
+    due = Cast(
+        ExpressionWrapper(F("finalised_on") + allowed, output_field=DateField()), DateField()
     )
-    wanted = _wanted(rows, lambda day: day + allowed)
+    wanted = wanted_rows(ParentingContract.objects.signing_overdue(run_date), due_on=due, **SCOPE)
     return flags_sync(
         kind=Flag.Kind.CONTRACT_UNSIGNED, model=ParentingContract, wanted=wanted, by=by
     )

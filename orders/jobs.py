@@ -14,17 +14,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import DateField, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from cases.models import Case, CaseStatus
 from orders.models import (
     Excuse,
     FailureToComply,
     OrderRequirement,
-    OrderStatus,
     ParentingOrder,
 )
 from orders.rules import long_date
-from yos.flags import Wanted, flags_sync
+from yos.flags import flags_sync, wanted_rows
 from yos.letters import LetterSpec, letters_issue_due
 from yos.models import Flag, Letter
 
@@ -49,74 +50,90 @@ def _open_orders():
 
 def counselling_flags(run_date: date, *, by) -> dict:
     """Counselling ending within the window (end date from today to today +
-    FLAG_WARNING_DAYS), and counselling ended (now voluntary), on open orders."""
-    rows = _open_orders().values_list("pk", "counselling_ends_on", "child_id", "child__family_id")
-    ending, ended = {}, {}
-    for pk, ends_on, child_id, family_id in rows.filter(
-        counselling_ends_on__lte=window_end(run_date)
-    ):
-        target = ended if ends_on < run_date else ending
-        target[pk] = Wanted(due_on=ends_on, family_id=family_id, child_id=child_id)
+    FLAG_WARNING_DAYS), and counselling ended (now voluntary), on open orders.
+    The wanted sets are queries: flags_sync works in the database."""
+    scope = {"due_on": "counselling_ends_on", "family": "child__family_id", "child": "child_id"}
+    ending = _open_orders().filter(
+        counselling_ends_on__gte=run_date, counselling_ends_on__lte=window_end(run_date)
+    )
+    ended = _open_orders().filter(counselling_ends_on__lt=run_date)
     return {
         "ending": flags_sync(
-            kind=Flag.Kind.COUNSELLING_ENDING, model=ParentingOrder, wanted=ending, by=by
+            kind=Flag.Kind.COUNSELLING_ENDING,
+            model=ParentingOrder,
+            wanted=wanted_rows(ending, **scope),
+            by=by,
         ),
         "ended": flags_sync(
-            kind=Flag.Kind.COUNSELLING_ENDED, model=ParentingOrder, wanted=ended, by=by
+            kind=Flag.Kind.COUNSELLING_ENDED,
+            model=ParentingOrder,
+            wanted=wanted_rows(ended, **scope),
+            by=by,
         ),
     }
 
 
 def requirement_flags(run_date: date, *, by) -> dict:
     """Each requirement of an open order ending within the window, or ended."""
-    rows = OrderRequirement.objects.filter(
-        order__closed_on__isnull=True, ends_on__lte=window_end(run_date)
-    ).values_list("pk", "ends_on", "order__child_id", "order__child__family_id")
-    ending, ended = {}, {}
-    for pk, ends_on, child_id, family_id in rows:
-        target = ended if ends_on < run_date else ending
-        target[pk] = Wanted(due_on=ends_on, family_id=family_id, child_id=child_id)
+    scope = {"due_on": "ends_on", "family": "order__child__family_id", "child": "order__child_id"}
+    of_open_orders = OrderRequirement.objects.filter(order__closed_on__isnull=True)
+    ending = of_open_orders.filter(ends_on__gte=run_date, ends_on__lte=window_end(run_date))
+    ended = of_open_orders.filter(ends_on__lt=run_date)
     return {
         "ending": flags_sync(
-            kind=Flag.Kind.REQUIREMENT_ENDING, model=OrderRequirement, wanted=ending, by=by
+            kind=Flag.Kind.REQUIREMENT_ENDING,
+            model=OrderRequirement,
+            wanted=wanted_rows(ending, **scope),
+            by=by,
         ),
         "ended": flags_sync(
-            kind=Flag.Kind.REQUIREMENT_ENDED, model=OrderRequirement, wanted=ended, by=by
+            kind=Flag.Kind.REQUIREMENT_ENDED,
+            model=OrderRequirement,
+            wanted=wanted_rows(ended, **scope),
+            by=by,
         ),
     }
+
+
+def due_for_closure(run_date: date):
+    """Parenting cases that are not closed, with at least one order, where no
+    order is still running on `run_date` (open, with counselling or a
+    requirement not yet ended), annotated with `last_day`: the last day
+    anything on it ran (agrees with ParentingOrderQuerySet.with_status)."""
+    orders = ParentingOrder.objects.filter(case=OuterRef("pk"))
+    running = orders.filter(closed_on__isnull=True).filter(
+        Q(counselling_ends_on__gte=run_date)
+        | Exists(OrderRequirement.objects.filter(order=OuterRef("pk"), ends_on__gte=run_date))
+    )
+    last_counselling = orders.values("case").annotate(m=Max("counselling_ends_on")).values("m")
+    last_requirement = (
+        OrderRequirement.objects.filter(order__case=OuterRef("pk"))
+        .values("order__case")
+        .annotate(m=Max("ends_on"))
+        .values("m")
+    )
+    counselling = Subquery(last_counselling, output_field=DateField())
+    requirement = Subquery(last_requirement, output_field=DateField())
+    return (
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(Exists(orders))
+        .exclude(Exists(running))
+        .annotate(
+            last_day=Greatest(counselling, Coalesce(requirement, counselling)),
+        )
+    )
 
 
 def closure_flags(run_date: date, *, by) -> dict:
     """A parenting case that is not closed, with at least one order, where no
     order is still running (counselling and every requirement ended): due for
     closure. Due date: the last day anything on it ran."""
-    rows = (
-        ParentingOrder.objects.with_status(run_date)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values_list(
-            "case_id",
-            "derived_status",
-            "counselling_ends_on",
-            "last_requirement_ends_on",
-            "case__child_id",
-            "case__child__family_id",
-        )
+    wanted = wanted_rows(
+        due_for_closure(run_date),
+        due_on="last_day",
+        family="child__family_id",
+        child="child_id",
     )
-    running = {OrderStatus.COUNSELLING.value, OrderStatus.REQUIREMENTS.value}
-    still_running: set[int] = set()
-    last_day: dict[int, date] = {}
-    scope: dict[int, tuple[int, int]] = {}
-    for case_id, status, counselling_end, last_end, child_id, family_id in rows:
-        if status in running:
-            still_running.add(case_id)
-        end = max(d for d in (counselling_end, last_end) if d is not None)
-        last_day[case_id] = max(last_day.get(case_id, end), end)
-        scope[case_id] = (child_id, family_id)
-    wanted = {
-        case_id: Wanted(due_on=day, child_id=scope[case_id][0], family_id=scope[case_id][1])
-        for case_id, day in last_day.items()
-        if case_id not in still_running
-    }
     return flags_sync(kind=Flag.Kind.CASE_DUE_FOR_CLOSURE, model=Case, wanted=wanted, by=by)
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -47,15 +48,58 @@ class Wanted:
 # --- Writes --------------------------------------------------------------------
 
 
+def wanted_rows(
+    queryset: models.QuerySet,
+    *,
+    object_id="pk",
+    due_on,
+    family=None,
+    school=None,
+    child=None,
+) -> models.QuerySet:
+    """The wanted flags of a step as a query (for ``flags_sync``): one row per
+    flagged record with its id, due date and scope. Each argument is a field
+    path or an expression on `queryset`'s model; the scope ones may be None."""
+
+    def expr(value):
+        if value is None:
+            return Cast(Value(None), output_field=models.BigIntegerField())
+        return F(value) if isinstance(value, str) else value
+
+    return queryset.order_by().values(
+        **{
+            f"{WANTED_PREFIX}object": expr(object_id),
+            f"{WANTED_PREFIX}due": expr(due_on),
+            f"{WANTED_PREFIX}family": expr(family),
+            f"{WANTED_PREFIX}school": expr(school),
+            f"{WANTED_PREFIX}child": expr(child),
+        }
+    )
+
+
+WANTED_PREFIX = "flag_"  # no model has fields named like this
+SCOPE_COLUMNS = ("family_id", "school_id", "child_id")
+
+
 def flags_sync(
-    *, kind: str, model: type[models.Model], wanted: dict[int, Wanted], by
+    *,
+    kind: str,
+    model: type[models.Model],
+    wanted: dict[int, Wanted] | models.QuerySet,
+    by,
 ) -> dict[str, int]:
-    """Make the open flags of `kind` on `model` exactly `wanted` (object id →
-    Wanted). Returns {"raised", "resolved", "updated", "open"}.
+    """Make the open flags of `kind` on `model` exactly `wanted`. Returns
+    {"raised", "resolved", "updated", "open"}.
+
+    `wanted` is either a query from ``wanted_rows`` (the nightly steps: the
+    work is done in the database and costs what the day changes, not what is
+    open) or a dict object id → Wanted (small callers).
 
     Idempotent: a second call with the same `wanted` changes nothing. Runs in
     one transaction; every inserted or changed row gets a history row by `by`.
     """
+    if isinstance(wanted, models.QuerySet):
+        return _flags_sync_query(kind=kind, model=model, wanted=wanted, by=by)
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
     with transaction.atomic():
@@ -100,19 +144,121 @@ def flags_sync(
                 flag.school_id, flag.child_id = want.school_id, want.child_id
                 changed.append(flag)
         if changed:
-            bulk_update_with_history(
-                changed,
-                Flag,
-                ["due_on", "family", "school", "child"],
-                batch_size=500,
-                default_user=by,
-            )
+            _update_with_history(changed, by=by)
     return {
         "raised": len(new),
         "resolved": len(resolved),
         "updated": len(changed),
         "open": len(wanted),
     }
+
+
+def _update_with_history(flags: list[Flag], *, by) -> None:
+    bulk_update_with_history(
+        flags, Flag, ["due_on", "family", "school", "child"], batch_size=500, default_user=by
+    )
+
+
+def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[str, int]:
+    """flags_sync in a handful of statements whose cost follows the changes:
+
+    1. resolve: one UPDATE of the open flags with no wanted row (anti-join),
+       then one INSERT … SELECT of their history rows (only if any);
+    2. move: one SELECT of the open flags whose due date or scope differ from
+       their wanted row (usually none), saved with their history;
+    3. raise: one INSERT … SELECT of the wanted rows with no open flag
+       (anti-join on the partial unique constraint's columns), then one
+       INSERT … SELECT of their history rows (only if any);
+    4. one COUNT of what is open.
+
+    The history rows of steps 1 and 3 are found by the timestamp this call
+    wrote (resolved_at / raised_at = now, by `by`): the nightly job holds its
+    lock, so no other call writes the same kind at the same microsecond.
+    """
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    ops = connection.ops
+    q = ops.quote_name
+    flag_table, history_table = q(Flag._meta.db_table), q(Flag.history.model._meta.db_table)
+    w_sql, w_params = wanted.query.sql_with_params()
+    w = {
+        name: q(f"{WANTED_PREFIX}{name}") for name in ("object", "due", "family", "school", "child")
+    }
+    stamp = ops.adapt_datetimefield_value(now)
+    history_columns = [
+        f.column
+        for f in Flag.history.model._meta.concrete_fields
+        if not f.column.startswith("history_")
+    ]
+    copy_history = (
+        f"INSERT INTO {history_table} ({', '.join(q(c) for c in history_columns)}, "
+        "history_date, history_type, history_user_id, history_change_reason) "
+        f"SELECT {', '.join(q(c) for c in history_columns)}, %s, %s, %s, NULL "
+        f"FROM {flag_table} WHERE kind = %s AND content_type_id = %s AND "
+    )
+    ours = [kind, content_type.pk]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # 1. Resolve the open flags whose record is no longer wanted.
+        cursor.execute(
+            f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "
+            "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w.{w['object']} = "
+            f"{flag_table}.object_id)",
+            [stamp, by.pk, *ours, *w_params],
+        )
+        resolved = cursor.rowcount
+        if resolved:
+            cursor.execute(
+                copy_history + "resolved_at = %s AND resolved_by_id = %s",
+                [stamp, "~", by.pk, *ours, stamp, by.pk],
+            )
+        # 2. Move the due date (and scope) of open flags whose record changed.
+        differs = " OR ".join(
+            f"NOT (f.{q(column)} = w.{w[name]} OR (f.{q(column)} IS NULL AND w.{w[name]} IS NULL))"
+            for column, name in (
+                ("due_on", "due"),
+                ("family_id", "family"),
+                ("school_id", "school"),
+                ("child_id", "child"),
+            )
+        )
+        cursor.execute(
+            f"SELECT f.id, w.{w['due']}, w.{w['family']}, w.{w['school']}, w.{w['child']} "
+            f"FROM {flag_table} f JOIN ({w_sql}) w ON w.{w['object']} = f.object_id "
+            f"WHERE f.kind = %s AND f.content_type_id = %s AND f.resolved_at IS NULL AND ({differs})",
+            [*w_params, *ours],
+        )
+        moves = {row[0]: row[1:] for row in cursor.fetchall()}
+        changed = list(Flag.objects.filter(pk__in=list(moves))) if moves else []
+        due_field = Flag._meta.get_field("due_on")
+        for flag in changed:
+            due, flag.family_id, flag.school_id, flag.child_id = moves[flag.pk]
+            flag.due_on = due_field.to_python(due)
+        if changed:
+            _update_with_history(changed, by=by)
+        # 3. Raise the wanted flags that are not open.
+        cursor.execute(
+            f"INSERT INTO {flag_table} (kind, content_type_id, object_id, due_on, family_id, "
+            "school_id, child_id, raised_at, raised_by_id) "
+            f"SELECT %s, %s, w.{w['object']}, w.{w['due']}, w.{w['family']}, w.{w['school']}, "
+            f"w.{w['child']}, %s, %s FROM ({w_sql}) w WHERE NOT EXISTS (SELECT 1 FROM "
+            f"{flag_table} f WHERE f.kind = %s AND f.content_type_id = %s AND "
+            f"f.object_id = w.{w['object']} AND f.resolved_at IS NULL)",
+            [*ours, stamp, by.pk, *w_params, *ours],
+        )
+        raised = cursor.rowcount
+        if raised:
+            cursor.execute(
+                copy_history + "raised_at = %s AND raised_by_id = %s AND resolved_at IS NULL",
+                [stamp, "+", by.pk, *ours, stamp, by.pk],
+            )
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {flag_table} "
+            "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL",
+            ours,
+        )
+        open_count = cursor.fetchone()[0]
+    return {"raised": raised, "resolved": resolved, "updated": len(changed), "open": open_count}
 
 
 # --- Reads ---------------------------------------------------------------------
