@@ -254,10 +254,15 @@ def case_managers_for_filter(user: User) -> QuerySet[User]:
 
 def child_for_page(user: User, pk) -> Child:
     """The child with everything its page shows, in a fixed number of queries
-    (404 when not visible)."""
+    (404 when not visible). child.user_can_change is access.can_change(user,
+    child), answered in the same query (the same write filter, as a subquery)
+    so that the page's sections share it rather than ask again."""
     sessions = Session.objects.select_related("recorded_by").order_by("-starts_at")
-    qs = Child.objects.select_related(
-        "family", "family__team", "family__case_manager", "school"
+    writable = access.visible(user, Child, write=True).filter(pk=OuterRef("pk"))
+    qs = (
+        Child.objects.select_related(
+            "family", "family__team", "family__case_manager", "school"
+        ).annotate(user_can_change=Exists(writable))
     ).prefetch_related(
         Prefetch("cases", queryset=Case.objects.prefetch_related(Prefetch("sessions", sessions))),
         Prefetch("views", queryset=ChildView.objects.select_related("recorded_by")),

@@ -308,7 +308,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": selectors.child_sessions(child),
             "timeline": selectors.child_timeline(request.user, child),
             "panels": collect("child_panels", request.user, child),
-            "can_change": access.can_change(request.user, child),
+            "can_change": child.user_can_change,
         },
     )
 
