@@ -4,10 +4,10 @@ with the user, the client IP, the request ID (X-Request-ID from the proxy,
 "-" without one) and the UTC time. Never a password or a session key: the
 messages are built here from named fields only.
 
-Connected once from yos.apps.YosConfig.ready(): signal receivers for the
-sign-in events, and a handler on Django's own loggers, which report every
-403 ("django.request") and CSRF failure ("django.security.csrf") with the
-request attached.
+Signal receivers for the sign-in events are connected from
+yos.apps.YosConfig.ready(); DeniedHandler sits on Django's own loggers
+(settings.LOGGING), which report every 403 ("django.request") and CSRF
+failure ("django.security.csrf") with the request attached.
 """
 
 from __future__ import annotations
@@ -83,17 +83,9 @@ class DeniedHandler(logging.Handler):
             self.handleError(record)
 
 
-_handler = DeniedHandler(level=logging.WARNING)
-
-
 def connect() -> None:
+    """The sign-in receivers. DeniedHandler is attached to Django's loggers by
+    settings.LOGGING, so it survives any reconfiguration of logging."""
     user_logged_in.connect(on_login, dispatch_uid="yos.security_log.login")
     user_login_failed.connect(on_login_failed, dispatch_uid="yos.security_log.login_failed")
     user_logged_out.connect(on_logout, dispatch_uid="yos.security_log.logout")
-    for name in ("django.request", "django.security.csrf"):
-        logger = logging.getLogger(name)
-        if _handler not in logger.handlers:
-            logger.addHandler(_handler)
-        if logger.getEffectiveLevel() > logging.WARNING:
-            # 403s are logged at WARNING; the console handler keeps its own level.
-            logger.setLevel(logging.WARNING)

@@ -284,9 +284,19 @@ LOGGING = {
             "formatter": "plain",
             "level": "ERROR",
         },
+        "security_events": {"class": "yos.security_log.DeniedHandler", "level": "WARNING"},
     },
     "loggers": {
         "yos.security": {"handlers": ["console"], "level": "INFO", "propagate": True},
-        "django.request": {"handlers": ["console_errors"], "level": "WARNING", "propagate": True},
+        "django.request": {
+            "handlers": ["console_errors", "security_events"],
+            "level": "WARNING",
+            "propagate": True,
+        },
+        "django.security.csrf": {
+            "handlers": ["security_events"],
+            "level": "WARNING",
+            "propagate": True,
+        },
     },
 }
