@@ -20,8 +20,16 @@ def test_the_walk_sees_the_project_urls():
     assert {"", "sign-in/", "sign-out/", "healthz"} <= routes
 
 
-def test_only_sign_in_sign_out_and_health_are_public():
+def test_only_sign_in_sign_out_password_reset_and_health_are_public():
     public = sorted(
         route for route, _n, cb in walk() if getattr(cb, "access_policy", None) == "public"
     )
-    assert public == ["healthz", "sign-in/", "sign-out/"]
+    assert public == [
+        "healthz",
+        "password-reset/",
+        "password-reset/<uidb64>/<token>/",
+        "password-reset/done/",
+        "password-reset/sent/",
+        "sign-in/",
+        "sign-out/",
+    ]
