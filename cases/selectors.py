@@ -11,7 +11,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    Field,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
@@ -181,9 +192,38 @@ def decode_cursor(cursor: str, sort: str) -> list | None:
         return None
 
 
-def _beyond(keys, values, *, backwards: bool) -> Q:
+class _Row(Func):
+    """A row value: (a, b, c)."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
+class _RowAfter(Func):
+    """(a, b, c) > (x, y, z), or < with operator="<": one index range
+    condition on PostgreSQL (and SQLite), where the equivalent OR of terms
+    leaves the later columns to a filter."""
+
+    arg_joiner = " > "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+    def __init__(self, left, right, *, operator: str = ">"):
+        super().__init__(left, right)
+        self.arg_joiner = f" {operator} "
+
+
+def _beyond(keys, values, *, backwards: bool):
     """Rows strictly after values in the order of keys (before, backwards):
     k1 > v1, or k1 = v1 and k2 > v2, … (> is < for a descending key)."""
+    directions = {desc for _name, desc in keys}
+    if len(directions) == 1:
+        op = "<" if directions.pop() != backwards else ">"
+        return _RowAfter(
+            _Row(*[F(name) for name, _desc in keys]),
+            _Row(*[Value(value) for value in values]),
+            operator=op,
+        )
     q = Q()
     equal = Q()
     for (name, desc), value in zip(keys, values, strict=True):
@@ -200,13 +240,14 @@ def child_search_page(
 ) -> ChildPage:
     """A page of PAGE_SIZE children from child_search, starting after the row
     the cursor after names (or ending before the one before names): page N
-    costs what page 1 does. Three queries: up to COUNT_CAP + 1 ids (no COUNT
-    over millions), the page (one more row says whether a next page exists),
-    and the open cases of the page's children only."""
+    costs what page 1 does. At most three queries: the page (one more row says
+    whether a next page exists), up to COUNT_CAP + 1 ids for the total (no
+    COUNT over millions; not needed when the first page is the only one, or on
+    the first page of a name search), and the open cases of the page's
+    children only."""
     sort = search.sort_key
     keys = SORTS[sort]
-    qs = child_search(user, search)
-    count = len(qs.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    qs = qs_all = child_search(user, search)
     backwards = False
     cursor = decode_cursor(after, sort) if after else None
     if cursor is None and before:
@@ -216,11 +257,19 @@ def child_search_page(
         qs = qs.filter(_beyond(keys, cursor, backwards=backwards))
     if backwards:
         qs = qs.order_by(*_ordering(keys, reverse=True))
-    rows = list(qs[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
+    # The first page of a name search reads its matches (at most COUNT_CAP + 1)
+    # in the one query: they are few, and the trigram scan is the cost, not the rows.
+    first_search_page = cursor is None and bool(search.text.strip())
+    rows = list(qs[: (COUNT_CAP if first_search_page else PAGE_SIZE) + 1])
+    found = len(rows)
+    more = found > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if backwards:
         rows.reverse()
+    if first_search_page or (cursor is None and not more):
+        count = found  # known from the page itself: no second scan to count
+    else:
+        count = len(qs_all.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
     page = ChildPage(object_list=rows, count=count)
     if rows:
         has_next = more if not backwards else True

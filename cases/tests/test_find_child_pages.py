@@ -150,3 +150,14 @@ def test_a_misspelt_name_finds_the_child_on_postgresql_and_part_of_a_name_on_sql
         # Each word is part of a name: a partial name still finds the child.
         assert found("Joh Smi") == [john]
         assert found("Jonh Smth") == []
+
+
+def test_a_name_search_counts_its_matches_and_pages_through_them(client_for, supervisor, children):
+    client = client_for(supervisor)
+    abbotts = [c for c in children if c.last_name == "Abbott"]
+    pages = walk(client, "?q=Abbott&sort=name")
+    assert pages[0].count == 9
+    assert [len(p.object_list) for p in pages] == [4, 4, 1]
+    assert sorted(c.pk for c in rows(pages)) == sorted(c.pk for c in abbotts)
+    response = client.get(URL + "?q=Abbott&sort=name")
+    assert b"9 children" in response.content
