@@ -30,11 +30,6 @@ EDIT_FORMS = [
     ("case_manager", "victims:edit-reparation", "reparation", "notes"),
     ("victim_worker", "victims:edit", "victim", "vulnerability"),
     ("victim_worker", "victims:edit-rj-work", "rj_work", "outcome"),
-]
-
-# Edit forms that do not carry the version when rendered (reported to their
-# owners; docs/security.md): saving them is last-writer-wins until fixed.
-NOT_YET_VERSIONED = [
     ("case_manager", "orders:order-edit", "order", "conditions"),
     ("case_manager", "orders:requirement-edit", "requirement", "description"),
     ("school_staff", "contracts:edit", "draft_contract", "support_details"),
@@ -77,23 +72,3 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_overwrites_nothing(
     fresh = model.objects.get(pk=record.pk)
     assert getattr(fresh, field) == "Saved first"
     assert record.history.count() == history_before + 1
-
-
-@pytest.mark.parametrize(
-    ("persona", "name", "attr", "field"),
-    NOT_YET_VERSIONED,
-    ids=[e[1] for e in NOT_YET_VERSIONED],
-)
-def test_edit_forms_known_to_lack_the_version_are_still_listed_honestly(
-    world,  # noqa: F811
-    persona,
-    name,
-    attr,
-    field,
-):
-    """When one of these starts carrying the version, this fails: move it to
-    EDIT_FORMS so the conflict test covers it."""
-    record = getattr(world.own, attr)
-    page = _client(world.users[persona]).get(reverse(name, args=[record.pk]))
-    assert page.status_code == 200
-    assert "loaded_version" not in form_data(page.content.decode())

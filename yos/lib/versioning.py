@@ -29,6 +29,14 @@ class VersionedFormMixin:
         self.fields["loaded_version"] = forms.IntegerField(
             widget=forms.HiddenInput, required=False, initial=getattr(self.instance, "version", 1)
         )
+        # A crispy layout is built from the fields that existed before this one:
+        # add the hidden field to it, or the form would post no version at all.
+        helper = getattr(self, "helper", None)
+        layout = getattr(helper, "layout", None)
+        if layout is not None and "loaded_version" not in {
+            p.name for p in layout.get_field_names()
+        }:
+            layout.append("loaded_version")
 
 
 def save_if_current(instance: models.Model, loaded_version: int | None, *, by) -> models.Model:
