@@ -91,3 +91,9 @@ def test_a_reopened_case_resolves_its_flag():
     counts = retention_flags(ON)
     assert counts["resolved"] == 1
     assert not Flag.objects.filter(resolved_at__isnull=True, kind=Flag.Kind.RETENTION_DUE).exists()
+
+
+def test_the_nightly_runner_includes_the_retention_step():
+    from yos.jobs import steps
+
+    assert ("yos.retention_flags", retention_flags) in steps()

@@ -197,10 +197,13 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
         f"FROM {flag_table} WHERE kind = %s AND content_type_id = %s AND "
     )
     ours = [kind, content_type.pk]
+    # The f-strings below (nosec B608) interpolate only table and column names
+    # from model metadata and the wanted query's own compiled SQL; every value
+    # is a query parameter.
     with transaction.atomic(), connection.cursor() as cursor:
         # 1. Resolve the open flags whose record is no longer wanted.
         cursor.execute(
-            f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "
+            f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "  # nosec B608
             "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL "
             f"AND NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w.{w['object']} = "
             f"{flag_table}.object_id)",
@@ -223,7 +226,7 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
             )
         )
         cursor.execute(
-            f"SELECT f.id, w.{w['due']}, w.{w['family']}, w.{w['school']}, w.{w['child']} "
+            f"SELECT f.id, w.{w['due']}, w.{w['family']}, w.{w['school']}, w.{w['child']} "  # nosec B608
             f"FROM {flag_table} f JOIN ({w_sql}) w ON w.{w['object']} = f.object_id "
             f"WHERE f.kind = %s AND f.content_type_id = %s AND f.resolved_at IS NULL AND ({differs})",
             [*w_params, *ours],
@@ -238,7 +241,7 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
             _update_with_history(changed, by=by)
         # 3. Raise the wanted flags that are not open.
         cursor.execute(
-            f"INSERT INTO {flag_table} (kind, content_type_id, object_id, due_on, family_id, "
+            f"INSERT INTO {flag_table} (kind, content_type_id, object_id, due_on, family_id, "  # nosec B608
             "school_id, child_id, raised_at, raised_by_id) "
             f"SELECT %s, %s, w.{w['object']}, w.{w['due']}, w.{w['family']}, w.{w['school']}, "
             f"w.{w['child']}, %s, %s FROM ({w_sql}) w WHERE NOT EXISTS (SELECT 1 FROM "
@@ -253,7 +256,7 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
                 [stamp, "+", by.pk, *ours, stamp, by.pk],
             )
         cursor.execute(
-            f"SELECT COUNT(*) FROM {flag_table} "
+            f"SELECT COUNT(*) FROM {flag_table} "  # nosec B608
             "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL",
             ours,
         )

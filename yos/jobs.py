@@ -37,7 +37,7 @@ from yos.models import JobRun
 log = logging.getLogger("yos.jobs")
 
 JOB = "nightly"
-STEP_MODULES = ["orders.jobs", "contracts.jobs", "victims.jobs"]
+STEP_MODULES = ["orders.jobs", "contracts.jobs", "victims.jobs", "yos.retention"]
 LOCK_KEY = zlib.crc32(b"yos.nightly-jobs")  # the advisory lock's number
 STALE_AFTER = timedelta(hours=2)  # a "running" row older than this is abandoned
 ABANDONED = (
