@@ -104,8 +104,15 @@ def admin_values(world, route: str) -> dict:
     if "view_on_site" in route or route.startswith("admin/r/"):
         values["object_id"] = world.own.family.pk
     if "^" in route and model is not None:
-        history = model.history.filter(pk=pk).first() if obj is not None else None
-        values["_positional"] = [pk, history.history_id if history else 999999]
+        # A history view needs a record that has a history row: take the
+        # oldest history row (on PostgreSQL the first record by pk may have
+        # been made without one, e.g. by a data migration).
+        history = model.history.order_by("history_id").first()
+        if history is not None:
+            values.update(object_id=history.id, pk=history.id)
+            values["_positional"] = [history.id, history.history_id]
+        else:
+            values["_positional"] = [pk, 999999]
     return values
 
 
