@@ -54,44 +54,26 @@ def _tabs(request: HttpRequest, items: list[tuple[str, str]]) -> list[dict]:
     return [{"label": label, "url": url, "current": request.path == url} for label, url in items]
 
 
+def _record_tabs(request, record, history_url_name: str) -> list[dict]:
+    """Overview and History tabs of a record page."""
+    history = reverse(history_url_name, args=[record.pk])
+    return _tabs(request, [("Overview", record.get_absolute_url()), ("History", history)])
+
+
 def child_tabs(request, child):
-    return _tabs(
-        request,
-        [
-            ("Overview", child.get_absolute_url()),
-            ("History", reverse("cases:child-history", args=[child.pk])),
-        ],
-    )
+    return _record_tabs(request, child, "cases:child-history")
 
 
 def family_tabs(request, family):
-    return _tabs(
-        request,
-        [
-            ("Overview", family.get_absolute_url()),
-            ("History", reverse("cases:family-history", args=[family.pk])),
-        ],
-    )
+    return _record_tabs(request, family, "cases:family-history")
 
 
 def adult_tabs(request, adult):
-    return _tabs(
-        request,
-        [
-            ("Overview", adult.get_absolute_url()),
-            ("History", reverse("cases:adult-history", args=[adult.pk])),
-        ],
-    )
+    return _record_tabs(request, adult, "cases:adult-history")
 
 
 def case_tabs(request, case):
-    return _tabs(
-        request,
-        [
-            ("Overview", case.get_absolute_url()),
-            ("History", reverse("cases:case-history", args=[case.pk])),
-        ],
-    )
+    return _record_tabs(request, case, "cases:case-history")
 
 
 def _form_page(request, form, *, title, back_url, caption="", **extra) -> HttpResponse:
