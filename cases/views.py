@@ -31,6 +31,7 @@ from cases.forms import (
 from cases.models import Adult, Case, Child, Family, Session
 from yos import access
 from yos.extensions import collect
+from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.history import render_history
 from yos.lib.versioning import StaleRecord
@@ -39,15 +40,6 @@ from yos.models import Role, Team
 CASEWORK = access.CASEWORK
 CASE_MANAGER = (Role.CASE_MANAGER,)
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _attach(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _tabs(request: HttpRequest, items: list[tuple[str, str]]) -> list[dict]:
@@ -226,7 +218,7 @@ def allocate_family(request: HttpRequest, pk: int) -> HttpResponse:
                 family=family, case_manager=form.cleaned_data["case_manager"], by=request.user
             )
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Family allocated to {form.cleaned_data['case_manager']}")
             return redirect(family)
@@ -263,7 +255,7 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
             duplicates = found.existing
             form.ask_to_confirm()
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{child.full_name} added")
             return redirect(child)
@@ -323,7 +315,7 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE_RECORD)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Child's details saved")
             return redirect(child)
@@ -366,7 +358,7 @@ def add_adult(request: HttpRequest, pk: int) -> HttpResponse:
                 family=family, links=form.links(), by=request.user, **form.changes()
             )
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{adult.full_name} added")
             return redirect(family)
@@ -444,7 +436,7 @@ def link_child(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.adult_link_child(adult=adult, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Relationship saved")
             return redirect(adult)
@@ -487,7 +479,7 @@ def open_case(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Case opened")
                 return redirect(case)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
     return _form_page(
         request,
         form,
@@ -541,7 +533,7 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE_RECORD)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Case saved")
             return redirect(case)
@@ -561,7 +553,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE_RECORD)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Case closed")
             return redirect(case)
@@ -591,7 +583,7 @@ def record_session(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session recorded")
             return redirect(case)
@@ -627,7 +619,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE_RECORD)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session saved")
             return redirect(session.case)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from contracts import rules
 from contracts.models import (
@@ -472,9 +471,3 @@ class ReferralForm(GDSFormMixin, forms.Form):
         if letter:
             validate_upload(letter, max_bytes=settings.UPLOAD_MAX_BYTES)
         return letter
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal in the form's error summary."""
-    for message in error.messages:
-        form.add_error(None, message)

@@ -13,6 +13,7 @@ from contracts import forms as f
 from contracts import selectors, services
 from contracts.models import ContractNonCompliance, ContractSignature, ParentingContract
 from yos import access
+from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.versioning import StaleRecord, save_if_current
 from yos.models import Role
@@ -126,7 +127,7 @@ def draft(request: HttpRequest, child_pk: int) -> HttpResponse:
                 pupil=pupil, parents=parents, party=party, by=request.user, **data
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Draft contract saved")
     return render(
@@ -177,7 +178,7 @@ def record_initiation(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Meeting, consent and presence recorded")
     return _form_page(
@@ -197,7 +198,7 @@ def add_requirement(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.requirement_add(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Requirement added", "#requirements")
     return _form_page(
@@ -233,7 +234,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 contract=contract, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "New version made: it needs signing again")
     return _form_page(
@@ -251,7 +252,7 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
                 contract=contract, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Lead practitioner changed", "#lead-practitioner")
     return _form_page(
@@ -267,7 +268,7 @@ def _sign(request, contract, form, title, *, signature):
         try:
             services.signature_record(contract=contract, by=request.user, **signature(form))
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             contract.refresh_from_db()
             note = " The contract is now active." if contract.is_in_force else ""
@@ -369,7 +370,7 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Review recorded", "#reviews")
     return render(
@@ -395,7 +396,7 @@ def record_non_compliance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             record = services.non_compliance_record(contract=contract, by=request.user, **d)
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(
                 request, contract, "Non-compliance recorded", f"#non-compliance-{record.pk}"
@@ -433,7 +434,7 @@ def continue_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 contract=contract, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "The contract continues")
     return _form_page(
@@ -449,7 +450,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contract_complete(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Contract completed")
     return _form_page(
@@ -467,7 +468,7 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contract_terminate(contract=contract, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Contract ended")
     return _form_page(
@@ -491,7 +492,7 @@ def make_referral(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            f.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, contract, "Referral recorded", "#referrals")
     return _form_page(

@@ -27,6 +27,7 @@ from orders.models import (
     ParentingOrder,
 )
 from yos import access
+from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.versioning import StaleRecord
 
@@ -43,15 +44,6 @@ def _data(request: HttpRequest):
 
 def _fields(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k not in ("loaded_version", "parents")}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, title: str, form, back: str, **extra) -> HttpResponse:
@@ -118,7 +110,7 @@ def order_create(request: HttpRequest, case_pk: int) -> HttpResponse:
                 case=case, parents=form.cleaned_data["parents"], by=request.user, **_fields(form)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Parenting order recorded")
             return redirect(order)
@@ -143,7 +135,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Parenting order updated")
             return redirect(order)
@@ -173,7 +165,7 @@ def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.requirement_add(order=order, by=request.user, **_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Requirement added")
             return redirect(order)
@@ -198,7 +190,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleRecord:
             form.add_error(None, STALE)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Requirement updated")
             return redirect(order)
@@ -215,7 +207,7 @@ def _record_session(request, *, case, order) -> HttpResponse | None:
                 case=case, order=order, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if failure is not None:
                 messages.success(request, "Session recorded, and a failure to comply recorded")
@@ -277,7 +269,7 @@ def failure_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.failure_record(order=order, by=request.user, **_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Failure to comply recorded")
             return redirect(order)
@@ -303,7 +295,7 @@ def referral_request(request: HttpRequest, pk: int) -> HttpResponse:
                 failure=failure, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Breach referral sent to a supervisor for approval")
             return redirect(failure.order)
@@ -337,7 +329,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Decision recorded")
             return redirect("home")

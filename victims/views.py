@@ -24,6 +24,7 @@ from victims.models import (
     VictimContact,
 )
 from yos import access
+from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.history import render_history
 from yos.lib.versioning import StaleRecord
@@ -54,11 +55,7 @@ def _save_or_errors(form, save) -> bool:
     try:
         save()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return False
     except StaleRecord:
         form.add_error(None, STALE)

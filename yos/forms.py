@@ -37,6 +37,16 @@ class GDSDateField(DateInputField):
         return value
 
 
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: next to the fields it names, in
+    the error summary either way (messages naming no field go on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class GDSFormMixin:
     """Renders through crispy-forms-gds with a submit button, and replaces
     Django's generic "This field is required." with a message naming the field.
