@@ -38,7 +38,7 @@ from cases.models import (
     Session,
 )
 from yos import access
-from yos.extensions import TimelineEvent, collect
+from yos.extensions import TimelineEvent, collect, page_memo
 from yos.models import Role, User
 
 # --- Find a child ---------------------------------------------------------------
@@ -290,10 +290,16 @@ def child_search_page(
     return page
 
 
-def case_managers_for_filter(user: User) -> QuerySet[User]:
-    """Case managers of the teams user can see (for the filter)."""
+def case_managers_for_filter(user: User, team_id: int | None = None) -> QuerySet[User]:
+    """Case managers for the filter: those of the team chosen (one the user
+    can see), else those of the user's own teams. A service-wide supervisor
+    sees every team, but a list of every case manager in the country is no
+    filter (thousands of options, seconds to render): they choose a team first."""
     qs = User.objects.filter(groups__name=Role.CASE_MANAGER.value)
-    if not (access.role_of(user) == Role.SUPERVISOR and user.service_wide):
+    service_wide = access.role_of(user) == Role.SUPERVISOR and user.service_wide
+    if team_id is not None and (service_wide or team_id in access.team_ids(user)):
+        qs = qs.filter(teams=team_id)
+    else:
         qs = qs.filter(teams__in=access.team_ids(user))
     return qs.distinct().order_by("last_name", "first_name")
 
@@ -318,6 +324,18 @@ def child_for_page(user: User, pk) -> Child:
         Prefetch("adult_links", queryset=AdultChild.objects.select_related("adult")),
     )
     return access.get_for_user(user, qs, pk)
+
+
+def child_cases(user: User, child: Child) -> list[Case]:
+    """The child's cases this user may read, for other apps' sections of the
+    child page: child_for_page's prefetch when there is one (a Case is
+    reached through the same family as its child, so every case of a child
+    the user may read is readable), else one query."""
+    if "cases" in getattr(child, "_prefetched_objects_cache", {}):
+        return list(child.cases.all())
+    return page_memo(
+        child, f"cases:{user.pk}", lambda: list(access.visible(user, Case).filter(child=child))
+    )
 
 
 def child_sessions(child: Child) -> list[Session]:

@@ -22,7 +22,7 @@ from contracts.models import (
     ParentingContract,
 )
 from yos import access
-from yos.extensions import TimelineEvent
+from yos.extensions import TimelineEvent, can_change_on_page
 from yos.models import Role
 
 
@@ -147,10 +147,19 @@ def child_panels(user, child) -> list[dict]:
             "title": "Parenting contracts",
             "contracts": contracts,
             "new_url": reverse("contracts:draft", args=[child.pk])
-            if access.contract_pupils(user).filter(pk=child.pk).exists()
+            if _may_draft_for(user, child)
             else "",
         }
     ]
+
+
+def _may_draft_for(user, child) -> bool:
+    """Whether child is one of access.contract_pupils(user): for a case manager
+    that is a child they may change who has a school, which the child page
+    already knows; anyone else is asked in a query."""
+    if access.role_of(user) == Role.CASE_MANAGER:
+        return child.school_id is not None and can_change_on_page(user, child)
+    return access.contract_pupils(user).filter(pk=child.pk).exists()
 
 
 def family_panels(user, family) -> list[dict]:

@@ -23,7 +23,7 @@ from orders.models import (
     ReferralStatus,
 )
 from yos import access
-from yos.extensions import TimelineEvent
+from yos.extensions import TimelineEvent, can_change_on_page, page_memo
 from yos.lib.history import NOT_SET, Change, HistoryEntry, history_entries
 from yos.models import Role
 
@@ -229,14 +229,39 @@ def _panel(user, orders: QuerySet, cases: QuerySet, *, can_change: bool) -> list
     ]
 
 
-def child_panels(user, child) -> list[dict]:
-    """The child's parenting orders, and parenting cases with no order yet."""
-    return _panel(
-        user,
-        ParentingOrder.objects.filter(child=child),
-        Case.objects.filter(child=child),
-        can_change=access.can_change(user, child),
+def _child_orders(user, child) -> list[ParentingOrder]:
+    """The child's orders, fetched once for the panel and the timeline."""
+    return page_memo(
+        child,
+        f"orders:{user.pk}",
+        lambda: list(orders_for(user, ParentingOrder.objects.filter(child=child))),
     )
+
+
+def child_panels(user, child) -> list[dict]:
+    """The child's parenting orders, and parenting cases with no order yet
+    (from the child page's own list of cases: no query of its own)."""
+    from cases.selectors import child_cases
+
+    orders = _child_orders(user, child)
+    with_order = {order.case_id for order in orders}
+    support_cases = [
+        case
+        for case in child_cases(user, child)
+        if case.kind == CaseKind.PARENTING
+        and case.status != CaseStatus.CLOSED
+        and case.pk not in with_order
+    ]
+    if not orders and not support_cases:
+        return []
+    return [
+        {
+            "template": "orders/includes/orders_panel.html",
+            "orders": orders,
+            "support_cases": support_cases,
+            "can_change": can_change_on_page(user, child),
+        }
+    ]
 
 
 def family_panels(user, family) -> list[dict]:
@@ -251,7 +276,7 @@ def family_panels(user, family) -> list[dict]:
 def timeline_events(user, child) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     today = timezone.localdate()
-    for order in orders_for(user, ParentingOrder.objects.filter(child=child)):
+    for order in _child_orders(user, child):
         url = order.get_absolute_url()
         events.append(
             TimelineEvent(

@@ -27,7 +27,7 @@ from victims.models import (
     VictimUpdate,
 )
 from yos import access
-from yos.extensions import TimelineEvent
+from yos.extensions import TimelineEvent, can_change_on_page, page_memo
 from yos.models import Role
 
 # --- The victim worker's pages ---------------------------------------------------
@@ -226,17 +226,23 @@ def anonymised_line(offence: str, first_contact_on: date | None, choice: str | N
     )
 
 
+def _child_victim_lines(user, child) -> list[dict]:
+    """anonymised_victim_lines, fetched once for the panel and the timeline."""
+    return page_memo(child, f"victim_lines:{user.pk}", lambda: anonymised_victim_lines(user, child))
+
+
 def child_panels(user, child) -> list[dict]:
-    lines = anonymised_victim_lines(user, child)
-    cases = _casework_cases(user, child)
-    if cases is None:
+    from cases.selectors import child_cases
+
+    if _casework_cases(user, child) is None:
         return []
+    lines = _child_victim_lines(user, child)
     reparations = list(
         access.visible(user, Reparation).filter(case__child=child).select_related("case")
     )
-    writable = list(
-        access.visible(user, Case, write=True).filter(child=child).only("id", "reference", "kind")
-    )
+    # A case is changed by whoever may change its child (both are reached
+    # through the child's family), so the child page's answer serves here.
+    writable = child_cases(user, child) if can_change_on_page(user, child) else []
     panels = []
     if lines:
         panels.append({"template": "victims/includes/child_victims.html", "lines": lines})
@@ -254,7 +260,7 @@ def child_panels(user, child) -> list[dict]:
 def timeline_events(user, child) -> list[TimelineEvent]:
     """The first contact with each victim, anonymised like the child's page."""
     events = []
-    for line in anonymised_victim_lines(user, child):
+    for line in _child_victim_lines(user, child):
         if line["first_contact_on"] is None:
             continue
         at = dt.datetime.combine(line["first_contact_on"], dt.time(9, 0))

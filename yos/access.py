@@ -130,7 +130,10 @@ def role_of(user) -> Role | None:
 
 def team_ids(user: User) -> list[int]:
     if not hasattr(user, "_team_ids_cache"):
-        user._team_ids_cache = list(user.teams.values_list("id", flat=True))
+        if hasattr(user, "_team_id_list"):  # loaded with the user (yos.backends)
+            user._team_ids_cache = sorted(user._team_id_list or ())
+        else:
+            user._team_ids_cache = list(user.teams.values_list("id", flat=True))
     return user._team_ids_cache
 
 

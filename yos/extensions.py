@@ -13,13 +13,21 @@ Each app may define these functions in its ``selectors.py``; pages call
 A Panel is ``{"template": "app/includes/x.html", **context}``; the page
 includes the template ``with panel=panel user=user only``. Each contribution
 must apply yos.access itself and cost a fixed number of queries.
+
+One page calls several hooks with the same record (the child page calls
+``child_panels`` and ``timeline_events``). What both need is fetched once
+through ``page_memo(record, key, fetch)``, kept on that record instance for
+the request; ``can_change_on_page`` is the same for "may this user change
+the record" (the child page's own query already answers it).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 APPS = ["yos.flags", "cases", "orders", "contracts", "victims", "yos.dashboard.selectors"]
 
@@ -32,6 +40,25 @@ class TimelineEvent:
     by: str = ""
     url: str = ""
     kind: str = field(default="")
+
+
+def page_memo(record, key: str, fetch: Callable[[], Any]) -> Any:
+    """fetch() once per record instance (one page) and key."""
+    memo = record.__dict__.setdefault("_page_memo", {})
+    if key not in memo:
+        memo[key] = fetch()
+    return memo[key]
+
+
+def can_change_on_page(user, record) -> bool:
+    """access.can_change(user, record), asked once per page: the child page's
+    selector annotates ``user_can_change`` on the record it loads."""
+    from yos import access
+
+    known = record.__dict__.get("user_can_change")
+    if known is not None:
+        return bool(known)
+    return page_memo(record, f"can_change:{user.pk}", lambda: access.can_change(user, record))
 
 
 def collect(hook: str, *args) -> list:

@@ -78,9 +78,19 @@ class User(AbstractUser):
     def role(self) -> Role | None:
         """The user's role, read once per request from their groups."""
         if not hasattr(self, "_role_cache"):
-            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            if hasattr(self, "_group_names"):  # loaded with the user (yos.backends)
+                names = set(self._group_names or ())
+            else:
+                names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
             self._role_cache = next((r for r in Role if r.value in names), None)
         return self._role_cache
+
+    @property
+    def team_names(self) -> list[str]:
+        """The names of the user's teams, A to Z (for the identity bar)."""
+        if hasattr(self, "_team_name_list"):  # loaded with the user (yos.backends)
+            return sorted(self._team_name_list or ())
+        return list(self.teams.order_by("name").values_list("name", flat=True)) if self.pk else []
 
     @property
     def role_label(self) -> str:

@@ -31,7 +31,11 @@ CODE_WRONG = "The code is not correct or has expired: enter the current 6-digit 
 
 def second_factor_required(user) -> bool:
     role = user.role
-    return (role is not None and role.value in settings.OTP_REQUIRED_ROLES) or user_has_device(user)
+    if role is not None and role.value in settings.OTP_REQUIRED_ROLES:
+        return True
+    if hasattr(user, "_has_device"):  # loaded with the user (yos.backends)
+        return user._has_device
+    return user_has_device(user)
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

@@ -38,6 +38,9 @@ def test_the_child_page_offers_changes_exactly_when_access_allows_them(
 
 
 def test_the_child_page_sends_no_separate_can_change_query(client_for, case_manager, children):
+    """No section of the page asks access.can_change again: the cases app
+    answers it with the child, and the other apps' hooks read that answer
+    (yos.extensions.can_change_on_page)."""
     child = children["own"]
     CaseFactory(child=child)
     client = client_for(case_manager)
@@ -45,17 +48,20 @@ def test_the_child_page_sends_no_separate_can_change_query(client_for, case_mana
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(child.get_absolute_url())
     assert response.context["can_change"] is True
-    own = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT 1 AS "a"')]
-    # The other apps' hooks still ask access.can_change themselves (see the report
-    # on issue 10); the cases page itself asks no more.
-    assert own  # the pattern finds access.can_change's EXISTS queries
-    assert len(own) == _other_apps_can_change_calls(case_manager, child)
+    exists = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT 1 AS "a"')]
+    assert exists == []
 
 
-def _other_apps_can_change_calls(user, child) -> int:
-    """How many EXISTS queries the other apps' child_panels send (measured)."""
-    from yos.extensions import collect
-
+def test_each_app_fetches_the_child_page_data_once(client_for, case_manager, children):
+    """The panels and the timeline share one fetch per app: no statement is
+    sent twice by one child page."""
+    child = children["own"]
+    CaseFactory(child=child)
+    client = client_for(case_manager)
+    client.get(child.get_absolute_url())
     with CaptureQueriesContext(connection) as ctx:
-        collect("child_panels", user, child)
-    return len([q for q in ctx.captured_queries if q["sql"].startswith('SELECT 1 AS "a"')])
+        client.get(child.get_absolute_url())
+    statements = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(statements) > 5
+    repeated = {sql[:120] for sql in statements if statements.count(sql) > 1}
+    assert repeated == set()

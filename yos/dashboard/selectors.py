@@ -47,6 +47,7 @@ from victims.models import (
 )
 from victims.rules import rj_information_due_on
 from yos import access
+from yos.extensions import can_change_on_page
 from yos.models import JobRun, Letter, Role, Team, User
 
 AHEAD_DAYS = 30  # "ending in the next 30 days" (PRODUCT.md, Dashboards)
@@ -784,6 +785,6 @@ def child_panels(user, child) -> list[dict]:
         {
             "template": "dashboard/includes/child_panel.html",
             "cases": cases,
-            "can_change": access.can_change(user, child),
+            "can_change": can_change_on_page(user, child),
         }
     ]
