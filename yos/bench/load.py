@@ -1,12 +1,15 @@
-"""Load on loopback: gunicorn (2 workers x threads) against this
-database, and a small threaded Python load generator (keep-alive
-connections, one per simulated user) asking for the case list, a child page
-and a name search, signed in as a case manager."""
+"""Load on loopback: gunicorn (2 workers x threads, DEBUG off, static files
+collected as in production) against this database, and wrk (one keep-alive
+connection per simulated user; a small threaded Python generator where wrk
+is not installed) asking in turn for the case list, a child page and a name
+search, signed in as a case manager."""
 
 from __future__ import annotations
 
 import http.client
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -42,13 +45,23 @@ def _database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
+def collect_static() -> None:
+    """collectstatic into STATIC_ROOT, as the Dockerfile does (DEBUG off
+    serves the hashed names from its manifest)."""
+    env = dict(os.environ, DEBUG="false", SECRET_KEY=settings.SECRET_KEY)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=BASE_DIR, env=env, check=True,
+    )  # fmt: skip
+
+
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
+    collect_static()
     env = dict(os.environ)
     env.update(
         DATABASE_URL=_database_url(),
-        # DEBUG off needs collectstatic's manifest in the shared tree
-        # (STATIC_ROOT); on, it costs the per-query debug log only.
-        DEBUG="true",
+        # As in production: DEBUG off, with collectstatic's manifest (collect()).
+        DEBUG="false",
         SECRET_KEY=settings.SECRET_KEY,  # the session cookie is signed with it
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
@@ -125,6 +138,17 @@ def load(ctx) -> Result:
     connection.close()  # the server gets the database to itself
     port = _free_port()
     proc = start_gunicorn(port, 2, ctx.threads)
+    if shutil.which("wrk"):
+        try:
+            rotation = []
+            for k in range(max(len(children), len(names), 1)):
+                rotation.append(paths[0])
+                if children:
+                    rotation.append(paths[1 + k % len(children)])
+                rotation.append(paths[1 + len(children) + k % len(names)])
+            return _wrk(r, port, rotation, cookie, ctx)
+        finally:
+            stop(proc)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -187,4 +211,74 @@ def load(ctx) -> Result:
     r.figures["errors"] = f"{len(errors)}" + (f" (first: {errors[0]})" if errors else "")
     r.checks["zero errors"] = (not errors, f"{len(errors)} errors")
     r.checks["p95 < 300 ms"] = (p95 < 0.3, f"{p95 * 1000:.0f} ms")
+    return r
+
+
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local i = 0
+local threads = {}
+not_ok = 0
+setup = function(thread)
+  table.insert(threads, thread)
+end
+response = function(status, headers, body)
+  if status ~= 200 then not_ok = not_ok + 1 end
+end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "%(cookie)s"})
+end
+done = function(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("not_ok") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%.0f %%.0f %%.0f\\n",
+    summary.requests, summary.duration, summary.errors.connect, summary.errors.read,
+    summary.errors.write, bad, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency.max))
+end
+"""
+
+
+def _wrk(r: Result, port: int, rotation: list[str], cookie: str, ctx) -> Result:
+    """Drive the server with wrk: ctx.users connections on 2 threads for
+    ctx.duration seconds, each request the next path of the rotation (a
+    third each of list, child page and search)."""
+    import tempfile
+
+    script = WRK_SCRIPT % {
+        "paths": ", ".join(f'"{p}"' for p in rotation),
+        "cookie": cookie,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(ctx.users), "-d", f"{ctx.duration}s",
+             "--timeout", "30s", "-s", f.name, f"http://127.0.0.1:{port}/"],
+            capture_output=True, text=True, check=True, timeout=ctx.duration + 120,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(f.name)
+    m = re.search(r"RESULT (.*)", out)
+    if m is None:
+        r.checks["wrk ran"] = (False, out[-500:])
+        return r
+    n, duration_us, connect, read, write, status, timeout, p50, p95, top = map(
+        int, m.group(1).split()
+    )
+    errors = connect + read + write + status + timeout
+    r.workload_s = p50 / 1e6
+    r.figures["generator"] = f"wrk, {ctx.users} connections, 2 threads"
+    r.figures["requests"] = f"{n:,} (a third each of list, child page, search)"
+    r.figures["requests per second"] = f"{n / (duration_us / 1e6):.1f}"
+    r.figures["latency median / p95 / max"] = (
+        f"{p50 / 1000:.0f} / {p95 / 1000:.0f} / {top / 1000:.0f} ms"
+    )
+    r.figures["errors"] = (
+        f"{errors} (connect {connect}, read {read}, write {write}, "
+        f"not 200 {status}, timeout {timeout})"
+    )
+    r.checks["zero errors"] = (errors == 0, f"{errors} errors")
+    r.checks["p95 < 300 ms"] = (p95 < 300_000, f"{p95 / 1000:.0f} ms")
     return r
