@@ -97,3 +97,17 @@ def test_the_nightly_runner_includes_the_retention_step():
     from yos.jobs import steps
 
     assert ("yos.retention_flags", retention_flags) in steps()
+
+
+@pytest.mark.parametrize(
+    ("on", "flagged"), [(dt.date(2027, 2, 27), False), (dt.date(2027, 2, 28), True)]
+)
+def test_a_case_closed_on_29_february_is_due_on_28_february_as_relativedelta_counts(on, flagged):
+    """The due date is worked out in the database (set-based), the same on
+    PostgreSQL and SQLite as in Python: 29 February 2024 + 3 years."""
+    case = _closed(CaseKind.REFERRAL_ORDER, dt.date(2024, 2, 29))
+    retention_flags(on)
+    flag = Flag.objects.filter(object_id=case.pk, kind=Flag.Kind.RETENTION_DUE).first()
+    assert (flag is not None) is flagged
+    if flag is not None:
+        assert flag.due_on == dt.date(2024, 2, 29) + relativedelta(years=3) == dt.date(2027, 2, 28)

@@ -9,6 +9,7 @@ Working days exclude Saturdays, Sundays and England and Wales bank holidays.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from victims import messages as m
@@ -30,6 +31,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in ENGLAND_AND_WALES
 
 
+@functools.lru_cache(maxsize=8192)
 def add_working_days(start: date, days: int) -> date:
     """The `days`-th working day after `start` (start itself is day 0, even when
     it is a working day: details received on Monday, 1 working day → Tuesday)."""

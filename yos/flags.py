@@ -103,11 +103,13 @@ def flags_sync(
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
     with transaction.atomic():
+        # The open flags as plain values (id and what may change): model
+        # instances are made only for the flags that are resolved or moved.
         open_flags = {
-            flag.object_id: flag
-            for flag in Flag.objects.filter(
+            object_id: (pk, (due_on, family_id, school_id, child_id))
+            for pk, object_id, due_on, family_id, school_id, child_id in Flag.objects.filter(
                 kind=kind, content_type=content_type, resolved_at__isnull=True
-            )
+            ).values_list("pk", "object_id", "due_on", "family_id", "school_id", "child_id")
         }
         # 1. Raise the flags that are wanted and not open.
         raise_ids = wanted.keys() - open_flags.keys()
@@ -127,7 +129,8 @@ def flags_sync(
         if new:
             bulk_create_with_history(new, Flag, batch_size=500, default_user=by)
         # 2. Resolve the open flags whose condition no longer holds.
-        resolved = [open_flags[object_id] for object_id in open_flags.keys() - wanted.keys()]
+        gone = [open_flags[object_id][0] for object_id in open_flags.keys() - wanted.keys()]
+        resolved = list(Flag.objects.filter(pk__in=gone)) if gone else []
         for flag in resolved:
             flag.resolved_at, flag.resolved_by = now, by
         if resolved:
@@ -135,14 +138,17 @@ def flags_sync(
                 resolved, Flag, ["resolved_at", "resolved_by"], batch_size=500, default_user=by
             )
         # 3. Move the due date (and scope) of open flags whose record changed.
-        changed = []
+        moves = {}
         for object_id in open_flags.keys() & wanted.keys():
-            flag, want = open_flags[object_id], wanted[object_id]
-            current = (flag.due_on, flag.family_id, flag.school_id, flag.child_id)
+            pk, current = open_flags[object_id]
+            want = wanted[object_id]
             if current != (want.due_on, want.family_id, want.school_id, want.child_id):
-                flag.due_on, flag.family_id = want.due_on, want.family_id
-                flag.school_id, flag.child_id = want.school_id, want.child_id
-                changed.append(flag)
+                moves[pk] = want
+        changed = list(Flag.objects.filter(pk__in=list(moves))) if moves else []
+        for flag in changed:
+            want = moves[flag.pk]
+            flag.due_on, flag.family_id = want.due_on, want.family_id
+            flag.school_id, flag.child_id = want.school_id, want.child_id
         if changed:
             _update_with_history(changed, by=by)
     return {
@@ -317,8 +323,11 @@ def flag_url(flag: Flag) -> str:
 
 
 def _flags_panel(title: str, flags: models.QuerySet, *, empty: str) -> dict:
-    listed = list(flags[:PANEL_LIMIT])
-    total = flags.count()  # always one query, so the cost never depends on the rows
+    listed = list(flags[: PANEL_LIMIT + 1])
+    # Counted only when there are more than the panel lists: one query in the
+    # usual case, two (never more) when the list is cut.
+    total = flags.count() if len(listed) > PANEL_LIMIT else len(listed)
+    listed = listed[:PANEL_LIMIT]
     return {
         "template": "yos/flags_panel.html",
         "title": title,

@@ -17,12 +17,14 @@ adding "yos.retention" to ``yos.jobs.STEP_MODULES`` enables the step.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db.models import Case as DjangoCase
+from django.db.models import DateField, F, Func, Q, When
 
-from yos.flags import Wanted, flags_sync
+from yos.flags import flags_sync, wanted_rows
 from yos.models import Flag
 
 # Which retention class each kind of case belongs to (our reading of the
@@ -52,24 +54,70 @@ def due_on(kind: str, closed_on: date) -> date:
     return closed_on + relativedelta(years=years)
 
 
+def latest_closure_due(on: date, years: int) -> date:
+    """The last closure date whose retention period of `years` has ended by
+    `on` (closure + years <= on). One day later than on - years when that
+    lands on 28 February of a leap year: 29 February + 3 years is 28
+    February, as relativedelta counts."""
+    cutoff = on - relativedelta(years=years)
+    if cutoff + timedelta(days=1) + relativedelta(years=years) <= on:
+        cutoff += timedelta(days=1)
+    return cutoff
+
+
+class AddYears(Func):
+    """date + whole years, on 29 February falling back to the 28th (as
+    relativedelta does): PostgreSQL's interval arithmetic already does;
+    SQLite's date() would roll over to 1 March."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, years: int):
+        super().__init__(expression)
+        self.years = int(years)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + make_interval(years => {self.years}))::date", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        plus = f"'+{self.years} years'"
+        return (
+            f"CASE WHEN strftime('%%m-%%d', {sql}) = '02-29' "
+            f"AND strftime('%%m-%%d', date({sql}, {plus})) = '03-01' "
+            f"THEN date({sql}, {plus}, '-1 day') ELSE date({sql}, {plus}) END",
+            [*params, *params, *params, *params],
+        )
+
+
 def retention_flags(on: date, *, by=None) -> dict[str, int]:
     """Open a RETENTION_DUE flag on every closed case whose retention period
     has ended by `on` (and resolve those that no longer are). Returns the
-    flags_sync counts. Idempotent; deletes nothing."""
+    flags_sync counts. Idempotent; deletes nothing. Set-based: one query per
+    retention class decides what is due, in the database."""
     from cases.models import Case, CaseStatus
 
     if by is None:
         from yos.lib.audit import system_user
 
         by = system_user()
-    wanted: dict[int, Wanted] = {}
-    closed = Case.objects.filter(status=CaseStatus.CLOSED, closed_on__isnull=False).values_list(
-        "pk", "kind", "closed_on", "child_id", "child__family_id"
+    kinds = {value for value, _label in Case._meta.get_field("kind").choices}
+    due = Q(pk__in=[])
+    due_on_expression = []
+    for retention_class_name, years in settings.RETENTION_YEARS.items():
+        of_class = [k for k in kinds if retention_class(k) == retention_class_name]
+        if not of_class:
+            continue
+        due |= Q(kind__in=of_class, closed_on__lte=latest_closure_due(on, years))
+        due_on_expression.append(When(kind__in=of_class, then=AddYears(F("closed_on"), years)))
+    closed = Case.objects.filter(status=CaseStatus.CLOSED, closed_on__isnull=False).filter(due)
+    wanted = wanted_rows(
+        closed,
+        due_on=DjangoCase(*due_on_expression, output_field=DateField()),
+        family="child__family_id",
+        child="child_id",
     )
-    for pk, kind, closed_on, child_id, family_id in closed.iterator():
-        due = due_on(kind, closed_on)
-        if due <= on:
-            wanted[pk] = Wanted(due_on=due, family_id=family_id, child_id=child_id)
     return flags_sync(kind=Flag.Kind.RETENTION_DUE, model=Case, wanted=wanted, by=by)
 
 
