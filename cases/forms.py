@@ -67,8 +67,9 @@ def yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
 
 
 def relayout(form: forms.Form) -> None:
-    """Rebuild the crispy layout after fields were added or removed."""
-    form.helper.layout = form.helper.build_default_layout(form)
+    """Lay the form out from its fields as they are at render time (after
+    fields were added or removed): yos.forms.FieldsHelper's default."""
+    form.helper.layout = None
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -381,12 +382,11 @@ class CaseOpenForm(CaseForm):
         self.fields["confirm_age"].widget = forms.CheckboxInput()
 
 
-class CaseCloseForm(GDSFormMixin, forms.Form):
+class CaseCloseForm(GDSFormMixin, VersionedFormMixin, forms.Form):
     submit_label = "Close case"
     closed_on = GDSDateField(label="Date closed")
     closure_reason = forms.CharField(label="Reason for closing", widget=_textarea())
     outcome = forms.CharField(label="Outcome (optional)", required=False, max_length=200)
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,7 +399,7 @@ class CaseCloseForm(GDSFormMixin, forms.Form):
 # --- Sessions -------------------------------------------------------------------
 
 
-class SessionForm(GDSFormMixin, forms.Form):
+class SessionForm(GDSFormMixin, VersionedFormMixin, forms.Form):
     submit_label = "Save session"
     kind = forms.ChoiceField(
         label="Kind of session",
@@ -425,7 +425,6 @@ class SessionForm(GDSFormMixin, forms.Form):
         label="Reason for the excused absence (if excused)", required=False, max_length=300
     )
     notes = forms.CharField(label="Notes (optional)", required=False, widget=_textarea(5))
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -478,7 +477,14 @@ class ChildSearchForm(GDSFormMixin, forms.Form):
         label="Case status", required=False, choices=[("", "Any")] + CaseStatus.choices
     )
     case_manager = forms.ModelChoiceField(
-        label="Case manager", required=False, queryset=None, empty_label="Any"
+        label="Case manager",
+        required=False,
+        queryset=None,
+        empty_label="Any",
+        help_text="Case managers of the team chosen, or of your own teams",
+        error_messages={
+            "invalid_choice": "Choose a case manager of the team you chose, or choose Any"
+        },
     )
     team = forms.ModelChoiceField(label="Team", required=False, queryset=None, empty_label="Any")
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -72,3 +72,36 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_overwrites_nothing(
     fresh = model.objects.get(pk=record.pk)
     assert getattr(fresh, field) == "Saved first"
     assert record.history.count() == history_before + 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "attr", "field"), EDIT_FORMS, ids=[e[1] for e in EDIT_FORMS]
+)
+@pytest.mark.parametrize("version", [None, "", "abc", "0"], ids=["absent", "empty", "text", "zero"])
+def test_an_edit_that_does_not_say_which_version_it_changes_is_refused(
+    world,  # noqa: F811
+    persona,
+    name,
+    attr,
+    field,
+    version,
+):
+    """loaded_version is required on every edit: a post without it (a hand-made
+    request, a page from before versions) could only overwrite blindly."""
+    record = getattr(world.own, attr)
+    model = type(record)
+    url = reverse(name, args=[record.pk])
+    client = _client(world.users[persona])
+    data = form_data(client.get(url).content.decode())
+    before = getattr(model.objects.get(pk=record.pk), field)
+    history_before = record.history.count()
+    data[field] = "Saved without a version"
+    if version is None:
+        del data["loaded_version"]
+    else:
+        data["loaded_version"] = version
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)  # the form again, with the message
+    assert "This page is out of date" in response.content.decode()
+    assert getattr(model.objects.get(pk=record.pk), field) == before
+    assert record.history.count() == history_before

@@ -257,7 +257,7 @@ class UpdateForm(GDSFormMixin, forms.ModelForm):
         return data
 
 
-class InvitationForm(GDSFormMixin, forms.Form):
+class InvitationForm(GDSFormMixin, VersionedFormMixin, forms.Form):
     submit_label = "Save decision"
 
     invitation = forms.ChoiceField(
@@ -271,7 +271,6 @@ class InvitationForm(GDSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": m.INVITATION_REASON_REQUIRED},
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RJWorkForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):

@@ -47,6 +47,29 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+class FieldsHelper(FormHelper):
+    """A crispy helper whose layout, unless one is set, is the form's fields
+    as they are when the form is rendered. FormHelper(form) freezes the layout
+    at construction, so a form that then adds or removes a field (a parent
+    choice only where an order binds parents, say) would render a layout
+    naming a field that is gone, and crispy logs a KeyError for it."""
+
+    def __init__(self, form):
+        super().__init__()
+        self.form = form
+        self._layout = None
+
+    @property
+    def layout(self):
+        if self._layout is None:
+            return self.build_default_layout(self.form)
+        return self._layout
+
+    @layout.setter
+    def layout(self, value):
+        self._layout = value
+
+
 class GDSFormMixin:
     """Renders through crispy-forms-gds with a submit button, and replaces
     Django's generic "This field is required." with a message naming the field.
@@ -67,7 +90,7 @@ class GDSFormMixin:
                     else "Enter"
                 )
                 field.error_messages["required"] = f"{verb} {_the(field.label or '')}".strip()
-        self.helper = FormHelper(self)
+        self.helper = FieldsHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
 
 

@@ -21,22 +21,53 @@ class StaleRecord(Exception):
         self.current = current
 
 
+OUT_OF_DATE = "This page is out of date: open the record again, make your changes there and save"
+
+
 class VersionedFormMixin:
-    """Adds a hidden `loaded_version` to a ModelForm of a DomainModel."""
+    """Adds a hidden `loaded_version` to a form that edits a DomainModel: a
+    ModelForm (the version of its instance) or a plain form given
+    ``initial={"loaded_version": record.version}`` (closing a case, say)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        editing = (instance is not None and instance.pk is not None) or (
+            self.initial.get("loaded_version") is not None
+        )
+        # Required when editing: a save that does not say which version it was
+        # made on (a page from before versions, a hand-made request) could
+        # only overwrite blindly, so it is refused with a message instead.
         self.fields["loaded_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, initial=getattr(self.instance, "version", 1)
+            widget=forms.HiddenInput,
+            required=editing,
+            min_value=1,
+            initial=getattr(instance, "version", None),
+            error_messages={
+                "required": OUT_OF_DATE,
+                "invalid": OUT_OF_DATE,
+                "min_value": OUT_OF_DATE,
+            },
         )
         # A crispy layout is built from the fields that existed before this one:
         # add the hidden field to it, or the form would post no version at all.
         helper = getattr(self, "helper", None)
-        layout = getattr(helper, "layout", None)
+        # A helper laid out from the form's fields at render time (the
+        # default, yos.forms.FieldsHelper) includes it by itself.
+        layout = getattr(helper, "_layout", getattr(helper, "layout", None))
         if layout is not None and "loaded_version" not in {
             p.name for p in layout.get_field_names()
         }:
             layout.append("loaded_version")
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error has nowhere to show next to: say it at the
+        # top of the form (the error summary), in plain English.
+        if "loaded_version" in self._errors:
+            del self._errors["loaded_version"]
+            self.add_error(None, OUT_OF_DATE)
+        return cleaned
 
 
 def save_if_current(instance: models.Model, loaded_version: int | None, *, by) -> models.Model:
