@@ -96,11 +96,7 @@ def test_every_allow_list_entry_gives_a_reason():
 @pytest.mark.django_db
 def test_every_history_row_the_nightly_job_writes_names_a_user(world):  # noqa: F811
     from yos.jobs import run_nightly_jobs
-    from yos.lib.audit import system_user
 
-    # The system user's own creation (once, on the very first run) has no
-    # user to name; it is made here first so the test sees the job's writes.
-    system_user()
     started = timezone.now()
     run = run_nightly_jobs(dt.date(2027, 6, 1))  # months after the world's orders and contracts
     assert run.status != "skipped"
@@ -116,3 +112,17 @@ def test_every_history_row_the_nightly_job_writes_names_a_user(world):  # noqa: 
             nameless[model.__name__] = count
     assert written > 0, "the job wrote nothing: the test proves nothing"
     assert nameless == {}
+
+
+@pytest.mark.django_db
+def test_the_system_users_own_creation_is_in_the_history_by_itself():
+    from yos.lib.audit import SYSTEM_USERNAME, system_user
+    from yos.models import User
+
+    User.objects.filter(username=SYSTEM_USERNAME).delete()
+    user = system_user()
+    [created] = User.history.filter(id=user.pk, history_type="+")
+    assert created.history_user_id == user.pk
+    assert not user.has_usable_password() and not user.is_active
+    assert system_user().pk == user.pk  # the second call finds it, writes nothing
+    assert User.history.filter(id=user.pk).count() == 1

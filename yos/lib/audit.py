@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 
 from yos.models import AccessLog
@@ -37,12 +37,19 @@ def log_read(
 
 def system_user():
     """The named, unusable-password user that nightly jobs and commands act as,
-    so every history row they write has a user."""
-    user, created = get_user_model().objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "Nightly", "last_name": "job", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    so every history row they write has a user (the row recording its own
+    creation included: it is attributed to itself)."""
+    model = get_user_model()
+    try:
+        return model.objects.get(username=SYSTEM_USERNAME)
+    except model.DoesNotExist:
+        pass
+    user = model(username=SYSTEM_USERNAME, first_name="Nightly", last_name="job", is_active=False)
+    user.set_unusable_password()
+    user._history_user = user  # the pk is set by the time the history row is written
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created meanwhile by another process
+        return model.objects.get(username=SYSTEM_USERNAME)
     return user
