@@ -230,11 +230,17 @@ def _panel(user, orders: QuerySet, cases: QuerySet, *, can_change: bool) -> list
 
 
 def _child_orders(user, child) -> list[ParentingOrder]:
-    """The child's orders, fetched once for the panel and the timeline."""
+    """The child's orders, fetched once for the panel and the timeline (with
+    status and requirements; neither shows the bound parents)."""
     return page_memo(
         child,
         f"orders:{user.pk}",
-        lambda: list(orders_for(user, ParentingOrder.objects.filter(child=child))),
+        lambda: list(
+            access.visible(user, ParentingOrder.objects.filter(child=child))
+            .with_status()
+            .select_related("child", "case")
+            .prefetch_related(_requirements())
+        ),
     )
 
 

@@ -191,8 +191,11 @@ def test_a_dropped_database_connection_gives_the_generic_error_page(_roles, case
     finally:
         _restore(done)
     body = response.content.decode()
-    assert response.status_code == 500
-    assert "Sorry, there is a problem with the service" in body
+    # The database could not be reached: "unavailable, try again" (503 with
+    # Retry-After), the generic page all the same (yos.errors.server_error).
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Sorry, the service is unavailable" in body
     assert not [leak for leak in LEAKS if leak in body]
 
     family.refresh_from_db()

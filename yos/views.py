@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", home_context(request))
 
 
+@transaction.non_atomic_requests  # ATOMIC_REQUESTS would connect before the check could
 @require_GET
 @never_cache
 @access.policy(public=True)
