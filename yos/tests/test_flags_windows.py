@@ -135,6 +135,27 @@ def test_case_due_for_closure_edges(db):
     assert open_kinds(case) == set()
 
 
+def test_a_case_with_two_orders_is_due_only_when_neither_runs(db):
+    """Several orders on one parenting case: a closed order does not keep the
+    case open, a running one does, and the due date is the last day anything
+    on the case ran (the later order's requirement)."""
+    from orders.tests.factories import ParentingOrderFactory, RequirementFactory
+
+    first = ParentingOrderFactory(made_on=D(2026, 1, 15), closed_on=D(2026, 3, 1))
+    case = first.case
+    second = ParentingOrderFactory(case=case, child=case.child, made_on=D(2026, 2, 1))
+    RequirementFactory(order=second, ends_on=D(2026, 8, 31))
+    walk(
+        case,
+        [
+            (D(2026, 5, 10), set()),  # the second order's requirement runs
+            (D(2026, 8, 31), set()),
+            (D(2026, 9, 1), {Flag.Kind.CASE_DUE_FOR_CLOSURE}),
+        ],
+    )
+    assert Flag.objects.get(kind=Flag.Kind.CASE_DUE_FOR_CLOSURE).due_on == D(2026, 8, 31)
+
+
 # --- Victims (Victims' Code) ----------------------------------------------------
 
 
