@@ -22,7 +22,7 @@ from cases.models import (
     Relationship,
     SessionKind,
 )
-from yos.forms import GDSDateField, GDSFormMixin
+from yos.forms import GDSDateField, GDSFormMixin, QuickSelect
 from yos.lib.versioning import VersionedFormMixin
 from yos.models import Team
 
@@ -481,12 +481,15 @@ class ChildSearchForm(GDSFormMixin, forms.Form):
         required=False,
         queryset=None,
         empty_label="Any",
+        widget=QuickSelect,
         help_text="Case managers of the team chosen, or of your own teams",
         error_messages={
             "invalid_choice": "Choose a case manager of the team you chose, or choose Any"
         },
     )
-    team = forms.ModelChoiceField(label="Team", required=False, queryset=None, empty_label="Any")
+    team = forms.ModelChoiceField(
+        label="Team", required=False, queryset=None, empty_label="Any", widget=QuickSelect
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case_managers, teams, **kwargs):
