@@ -100,14 +100,16 @@ def child_search(user: User, search: ChildSearch) -> QuerySet[Child]:
         # Misspelt names ("Jonh Smth") by trigram similarity on the indexed full
         # name, part of a name ("Marl") by word similarity on it (both served by
         # the GIN index), a reference exactly (upper case: the unique index).
+        # Word similarity only for a single word: it finds a fragment within
+        # a name ("Marl"), and for a whole name it only doubles the index work
+        # and the rows rechecked (docs/performance.md).
+        matches = Q(search_name__trigram_similar=text) | Q(reference=text.upper())
+        if len(text.split()) == 1:
+            matches |= Q(search_name__trigram_word_similar=text)
         qs = (
             qs.alias(search_name=FULL_NAME)
             .annotate(score=TrigramSimilarity(FULL_NAME, text))
-            .filter(
-                Q(search_name__trigram_similar=text)
-                | Q(search_name__trigram_word_similar=text)
-                | Q(reference=text.upper())
-            )
+            .filter(matches)
         )
     elif text:
         for word in text.split():
