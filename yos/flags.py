@@ -77,7 +77,6 @@ def wanted_rows(
     )
 
 
-ANALYZE_AFTER_CHANGES = 10_000  # flags raised or resolved by one flags_sync call
 WANTED_PREFIX = "flag_"  # no model has fields named like this
 SCOPE_COLUMNS = ("family_id", "school_id", "child_id")
 
@@ -178,6 +177,12 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
        INSERT … SELECT of their history rows (only if any);
     4. one COUNT of what is open.
 
+    The wanted query runs once: its rows go into a temporary table (analysed
+    on PostgreSQL, so the planner knows their number), which the three steps
+    read. Run inline in each step, a wanted query that groups (closure_flags)
+    sat inside NOT EXISTS, which PostgreSQL runs once per open flag (875 flags
+    × 1.5 s at 10^6), and every step paid for the query again.
+
     The history rows of steps 1 and 3 are found by the timestamp this call
     wrote (resolved_at / raised_at = now, by `by`): the nightly job holds its
     lock, so no other call writes the same kind at the same microsecond.
@@ -207,29 +212,23 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
     # The f-strings below (nosec B608) interpolate only table and column names
     # from model metadata and the wanted query's own compiled SQL; every value
     # is a query parameter.
+    # Qualified with the connection's own temporary schema, so that no DROP
+    # here can ever reach a table of the database.
+    temp_schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    wanted_table = f"{temp_schema}.{q('yos_flags_wanted')}"
     with transaction.atomic(), connection.cursor() as cursor:
-        # 1. Resolve the open flags whose record is no longer wanted.
-        # On PostgreSQL the wanted rows are a materialised CTE: NOT EXISTS over
-        # it is an anti join, whatever the wanted query is. Over the query
-        # inline, PostgreSQL runs a wanted query that groups (closure_flags)
-        # once per open flag (875 flags × 1.5 s at 10^6). SQLite keeps the
-        # inline form (its cursor reports no row count for WITH … UPDATE).
+        cursor.execute(f"DROP TABLE IF EXISTS {wanted_table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {wanted_table} AS {w_sql}", w_params)  # nosec B608
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH w AS MATERIALIZED ({w_sql}) "  # nosec B608
-                f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "
-                "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL "
-                f"AND NOT EXISTS (SELECT 1 FROM w WHERE w.{w['object']} = {flag_table}.object_id)",
-                [*w_params, stamp, by.pk, *ours],
-            )
-        else:
-            cursor.execute(
-                f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "  # nosec B608
-                "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL "
-                f"AND NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w.{w['object']} = "
-                f"{flag_table}.object_id)",
-                [stamp, by.pk, *ours, *w_params],
-            )
+            cursor.execute(f"ANALYZE {wanted_table}")
+        # 1. Resolve the open flags whose record is no longer wanted.
+        cursor.execute(
+            f"UPDATE {flag_table} SET resolved_at = %s, resolved_by_id = %s "  # nosec B608
+            "WHERE kind = %s AND content_type_id = %s AND resolved_at IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {wanted_table} w WHERE w.{w['object']} = "
+            f"{flag_table}.object_id)",
+            [stamp, by.pk, *ours],
+        )
         resolved = cursor.rowcount
         if resolved:
             cursor.execute(
@@ -248,9 +247,9 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
         )
         cursor.execute(
             f"SELECT f.id, w.{w['due']}, w.{w['family']}, w.{w['school']}, w.{w['child']} "  # nosec B608
-            f"FROM {flag_table} f JOIN ({w_sql}) w ON w.{w['object']} = f.object_id "
+            f"FROM {flag_table} f JOIN {wanted_table} w ON w.{w['object']} = f.object_id "
             f"WHERE f.kind = %s AND f.content_type_id = %s AND f.resolved_at IS NULL AND ({differs})",
-            [*w_params, *ours],
+            ours,
         )
         moves = {row[0]: row[1:] for row in cursor.fetchall()}
         changed = list(Flag.objects.filter(pk__in=list(moves))) if moves else []
@@ -265,10 +264,10 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
             f"INSERT INTO {flag_table} (kind, content_type_id, object_id, due_on, family_id, "  # nosec B608
             "school_id, child_id, raised_at, raised_by_id) "
             f"SELECT %s, %s, w.{w['object']}, w.{w['due']}, w.{w['family']}, w.{w['school']}, "
-            f"w.{w['child']}, %s, %s FROM ({w_sql}) w WHERE NOT EXISTS (SELECT 1 FROM "
+            f"w.{w['child']}, %s, %s FROM {wanted_table} w WHERE NOT EXISTS (SELECT 1 FROM "
             f"{flag_table} f WHERE f.kind = %s AND f.content_type_id = %s AND "
             f"f.object_id = w.{w['object']} AND f.resolved_at IS NULL)",
-            [*ours, stamp, by.pk, *w_params, *ours],
+            [*ours, stamp, by.pk, *ours],
         )
         raised = cursor.rowcount
         if raised:
@@ -282,13 +281,7 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
             ours,
         )
         open_count = cursor.fetchone()[0]
-        # After a large change (the first run's backlog, a settings change)
-        # the planner's statistics on the flags are stale until autovacuum
-        # gets round to them, and it then plans the next run's anti joins as
-        # nested loops over "1 open flag" (minutes at 10^6). ANALYZE samples
-        # the table (a fraction of a second) so the next statements plan well.
-        if connection.vendor == "postgresql" and raised + resolved >= ANALYZE_AFTER_CHANGES:
-            cursor.execute(f"ANALYZE {flag_table}")
+        cursor.execute(f"DROP TABLE {wanted_table}")
     return {"raised": raised, "resolved": resolved, "updated": len(changed), "open": open_count}
 
 

@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yos.lib.audit import system_user
-from yos.models import JobRun
+from yos.models import Flag, JobRun
 
 log = logging.getLogger("yos.jobs")
 
@@ -148,6 +148,19 @@ def _claim(run_date: date, *, locked: bool) -> JobRun:
     )
 
 
+def _fresh_flag_statistics() -> None:
+    """ANALYZE the flag table before the steps (PostgreSQL; a fraction of a
+    second at 10^6). Every step's statements are planned on its statistics:
+    after a night that raised or resolved many flags, and before autovacuum
+    has got round to the table (or where it is off, as on the benchmark
+    machine), the planner believes a kind has "1 open flag" and plans anti
+    joins as nested loops over the wanted rows, which took minutes at 10^5
+    and hours at 10^6 (docs/performance.md §6)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Flag._meta.db_table)}")
+
+
 def run_nightly_jobs(run_date: date, *, only: list[str] | None = None) -> JobRun:
     """Run every nightly step for run_date (or the steps named in `only`).
 
@@ -168,6 +181,7 @@ def run_nightly_jobs(run_date: date, *, only: list[str] | None = None) -> JobRun
         if run.status == JobRun.Status.SKIPPED:
             return run
         errors: list[str] = []
+        _fresh_flag_statistics()
         for name, func in steps():
             if only and name not in only:
                 continue

@@ -45,7 +45,10 @@ def test_a_rerun_costs_the_same_queries_with_5_and_50_open_flags():
     five = _rerun_queries(5, open_after=5)
     fifty = _rerun_queries(45, open_after=50)
     assert five == fifty
-    assert fifty <= 12  # two kinds: an UPDATE, a SELECT, an INSERT and a COUNT each
+    # Two kinds, each in a savepoint: the wanted rows into a temporary table
+    # (drop if left, create, ANALYZE on PostgreSQL), an UPDATE, a SELECT, an
+    # INSERT, a COUNT and the drop.
+    assert fifty <= 20
 
 
 def test_every_raised_and_resolved_flag_has_its_history_row_by_the_system_user():
