@@ -55,10 +55,16 @@ def other_school(db):
 
 @pytest.fixture
 def _roles(django_db_setup, django_db_blocker):
-    """Transactional tests (browser journeys) flush the role groups that a data
-    migration made; recreate them."""
+    """Transactional tests (browser journeys, fault tests) flush what data
+    migrations made: the role groups and seed 001's requirement catalogue.
+    Recreate them, so a test's outcome does not depend on the order tests run in."""
+    import importlib
+
+    from django.apps import apps
+
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+    importlib.import_module("contracts.migrations.0002_requirement_kinds").add_kinds(apps, None)
 
 
 def make_user(role: Role, username: str, *, teams=(), school=None, **extra):
