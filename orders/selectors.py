@@ -34,14 +34,14 @@ def _requirements() -> Prefetch:
     return Prefetch("requirements", OrderRequirement.objects.select_related("child_case"))
 
 
-def orders_for(user, qs: QuerySet | None = None, *, on: date | None = None) -> QuerySet:
-    """The orders user may read, with status, child and requirements loaded."""
+def orders_for(
+    user, qs: QuerySet | None = None, *, on: date | None = None, parents: bool = True
+) -> QuerySet:
+    """The orders user may read, with status, child and requirements loaded
+    (and the bound parents, unless parents=False)."""
     qs = access.visible(user, qs if qs is not None else ParentingOrder.objects.all())
-    return (
-        qs.with_status(on)
-        .select_related("child", "case")
-        .prefetch_related(_requirements(), "parents")
-    )
+    prefetch = [_requirements(), "parents"] if parents else [_requirements()]
+    return qs.with_status(on).select_related("child", "case").prefetch_related(*prefetch)
 
 
 def order_list(user, *, on: date | None = None) -> QuerySet:
@@ -209,14 +209,7 @@ def _day(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, time.min))
 
 
-def _panel(user, orders: QuerySet, cases: QuerySet, *, can_change: bool) -> list[dict]:
-    orders = list(orders_for(user, orders))
-    support_cases = list(
-        access.visible(user, cases)
-        .filter(kind=CaseKind.PARENTING, parenting_orders__isnull=True)
-        .exclude(status=CaseStatus.CLOSED)
-        .select_related("child")
-    )
+def _panel(orders: list, support_cases: list, *, can_change: bool) -> list[dict]:
     if not orders and not support_cases:
         return []
     return [
@@ -230,17 +223,12 @@ def _panel(user, orders: QuerySet, cases: QuerySet, *, can_change: bool) -> list
 
 
 def _child_orders(user, child) -> list[ParentingOrder]:
-    """The child's orders, fetched once for the panel and the timeline (with
-    status and requirements; neither shows the bound parents)."""
+    """The child's orders, fetched once for the panel and the timeline (neither
+    shows the bound parents)."""
     return page_memo(
         child,
         f"orders:{user.pk}",
-        lambda: list(
-            access.visible(user, ParentingOrder.objects.filter(child=child))
-            .with_status()
-            .select_related("child", "case")
-            .prefetch_related(_requirements())
-        ),
+        lambda: list(orders_for(user, ParentingOrder.objects.filter(child=child), parents=False)),
     )
 
 
@@ -258,25 +246,18 @@ def child_panels(user, child) -> list[dict]:
         and case.status != CaseStatus.CLOSED
         and case.pk not in with_order
     ]
-    if not orders and not support_cases:
-        return []
-    return [
-        {
-            "template": "orders/includes/orders_panel.html",
-            "orders": orders,
-            "support_cases": support_cases,
-            "can_change": can_change_on_page(user, child),
-        }
-    ]
+    return _panel(orders, support_cases, can_change=can_change_on_page(user, child))
 
 
 def family_panels(user, family) -> list[dict]:
-    return _panel(
-        user,
-        ParentingOrder.objects.filter(child__family=family),
-        Case.objects.filter(child__family=family),
-        can_change=access.can_change(user, family),
+    orders = list(orders_for(user, ParentingOrder.objects.filter(child__family=family)))
+    support_cases = list(
+        access.visible(user, Case.objects.filter(child__family=family))
+        .filter(kind=CaseKind.PARENTING, parenting_orders__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("child")
     )
+    return _panel(orders, support_cases, can_change=access.can_change(user, family))
 
 
 def timeline_events(user, child) -> list[TimelineEvent]:
