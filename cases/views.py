@@ -35,6 +35,7 @@ from yos.extensions import collect
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.history import render_history
+from yos.lib.ids import parse_id
 from yos.lib.versioning import StaleRecord
 from yos.models import Role, Team
 
@@ -86,9 +87,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
     chosen_team = request.GET.get("team", "")
     form = ChildSearchForm(
         request.GET or None,
-        case_managers=selectors.case_managers_for_filter(
-            user, int(chosen_team) if chosen_team.isdigit() else None
-        ),
+        case_managers=selectors.case_managers_for_filter(user, parse_id(chosen_team)),
         teams=teams,
     )
     search = selectors.ChildSearch()

@@ -68,11 +68,12 @@ from contracts.models import ContractSignature, ParentingContract
 from contracts.tests import factories as cf
 from tests.htmlform import parse
 from yos.models import Letter, Role, StoredDocument
+from yos.tests import samples
 from yos.tests.factories import SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FAKE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FAKE_PDF = samples.pdf()
 
 STATES = ("draft", "awaiting", "active", "warning", "terminated")
 PARTIES = (ParentingContract.Party.GOVERNING_BODY, ParentingContract.Party.LOCAL_AUTHORITY)

@@ -234,7 +234,7 @@ def get_for_user(user: User, qs: QuerySet | type[models.Model], pk, *, write: bo
         qs = qs._default_manager.all()
     try:
         obj = visible(user, qs).get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404(NOT_FOUND) from None
     if write and not can_change(user, obj):
         log.info("denied write user=%s model=%s pk=%s", user.pk, obj._meta.label, obj.pk)
@@ -327,5 +327,5 @@ def victim_for_administrator(user: User, qs: QuerySet, pk):
         raise Http404(NOT_FOUND)
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404(NOT_FOUND) from None

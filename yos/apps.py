@@ -6,6 +6,10 @@ class YosConfig(AppConfig):
     verbose_name = "Service configuration"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from yos import security_log
+        from yos.middleware import record_sign_in
 
         security_log.connect()
+        user_logged_in.connect(record_sign_in, dispatch_uid="yos.middleware.record_sign_in")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Aggregate, Exists, Field, OuterRef, Subquery
+from django.db.models import Aggregate, Exists, Field, OuterRef, Q, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yos.models import User
@@ -50,9 +50,21 @@ def _list_of(model, column: str) -> Subquery:
     )
 
 
+# An unconfirmed device with this name marks an administrator's reset of the
+# user's authenticator: they must enrol a new one at their next sign-in.
+RESET_DEVICE_NAME = "Reset by an administrator"
+
+
+def device_owed_q() -> Q:
+    """Devices that make the second factor required: a confirmed one, or the
+    marker an administrator's reset leaves (yos.twofactor). A set-up page
+    someone opened and left (older versions saved a device for it) is not."""
+    return Q(confirmed=True) | Q(name=RESET_DEVICE_NAME)
+
+
 def with_access_facts(qs):
-    """Users annotated with their group names, team ids and whether they have
-    a confirmed TOTP device (read by User.role, access.team_ids and
+    """Users annotated with their group names, team ids and whether they owe
+    a second factor (a confirmed TOTP device or a reset) (read by User.role, access.team_ids and
     yos.twofactor)."""
     groups = User.groups.through
     teams = User.teams.through
@@ -60,7 +72,7 @@ def with_access_facts(qs):
         _group_names=_list_of(groups, "group__name"),
         _team_id_list=_list_of(teams, "team_id"),
         _team_name_list=_list_of(teams, "team__name"),
-        _has_device=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)),
+        _has_device=Exists(TOTPDevice.objects.filter(device_owed_q(), user_id=OuterRef("pk"))),
     )
 
 

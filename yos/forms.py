@@ -8,8 +8,13 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+
+from yos.lib.ids import MAX_ID, parse_id
+from yos.signin import normalise_username
 
 
 def _the(label: str) -> str:
@@ -92,6 +97,46 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+def _bound_ids(field: forms.Field) -> None:
+    """A record chosen by id takes only an id that can exist: ASCII digits in
+    the 64-bit range (yos.lib.ids). Django's ModelChoiceField passes "²" or a
+    20-digit number to the database, where SQLite raises OverflowError."""
+    if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        if field.to_field_name is not None:
+            return
+        if not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
+            return
+
+        def refuse_non_ids(values) -> None:
+            for one in values:
+                if one not in field.empty_values and parse_id(str(one)) is None:
+                    raise ValidationError(
+                        field.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": one},
+                    )
+
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            check_values = field._check_values
+
+            def checked(value, check_values=check_values):
+                refuse_non_ids(value)
+                return check_values(value)
+
+            field._check_values = checked
+        else:
+            to_python = field.to_python
+
+            def checked_one(value, to_python=to_python):
+                refuse_non_ids([value])
+                return to_python(value)
+
+            field.to_python = checked_one
+    elif isinstance(field, forms.IntegerField) and field.max_value is None:
+        field.max_value = MAX_ID
+        field.validators.append(MaxValueValidator(MAX_ID))
+
+
 class GDSFormMixin:
     """Renders through crispy-forms-gds with a submit button, and replaces
     Django's generic "This field is required." with a message naming the field.
@@ -112,6 +157,7 @@ class GDSFormMixin:
                     else "Enter"
                 )
                 field.error_messages["required"] = f"{verb} {_the(field.label or '')}".strip()
+            _bound_ids(field)
         self.helper = FieldsHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
 
@@ -130,3 +176,7 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false"}
         )
+
+    def clean_username(self):
+        # One spelling for sign-in and for the lock-out that counts failures.
+        return normalise_username(self.cleaned_data.get("username"))

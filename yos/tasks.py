@@ -42,6 +42,15 @@ def run_nightly_jobs(run_date: str | None = None) -> dict:
     }
 
 
+@shared_task(name="yos.tasks.send_email", acks_late=True)
+def send_email(to: list[str], subject: str, body: str) -> int:
+    """Send one plain-text e-mail (account notices, password-reset links)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
 def send_safely(task, *args) -> bool:
     """Publish task(*args) now; False (and a log line) if the broker is down."""
     try:

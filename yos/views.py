@@ -1,22 +1,36 @@
 """Sign-in, home, health and the read-access log."""
 
+import hashlib
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from yos import access
+from yos import access, security_log, signin
 from yos.forms import GDSFormMixin, SignInForm
 from yos.lib.audit import log_read
 from yos.lib.files import EXTENSION
+from yos.lib.ids import parse_id
 from yos.models import AccessLog, Role, StoredDocument
+from yos.tasks import send_email, send_safely
 
 
 @method_decorator(access.policy(public=True), name="dispatch")
@@ -24,6 +38,13 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = signin.normalise_username(request.POST.get("username", ""))
+        if signin.account_locked(username):
+            security_log.event("account_locked", request, user=f"{username[:150]}(attempted)")
+            return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 sign_in = SignInView.as_view()
@@ -81,12 +102,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """Who read which personal record, newest first; filter by user or record."""
     entries = AccessLog.objects.select_related("user", "content_type")
     user_id = request.GET.get("user", "")
-    if user_id.isdigit():
-        entries = entries.filter(user_id=int(user_id))
+    if (user_pk := parse_id(user_id)) is not None:
+        entries = entries.filter(user_id=user_pk)
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")
-    if model and object_id.isdigit():
-        entries = entries.filter(content_type__model=model.lower(), object_id=int(object_id))
+    if model and (object_pk := parse_id(object_id)) is not None:
+        entries = entries.filter(content_type__model=model.lower()[:100], object_id=object_pk)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -135,6 +156,21 @@ NEW_PASSWORDS_DIFFER = "The two passwords you entered are different: enter the s
 class ResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send the link"
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Off the request path: a Celery task (inline in the embedded default),
+        so the answer takes as long whether or not an account has the address."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_safely(send_email, [to_email], subject, body)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
@@ -154,13 +190,49 @@ class NewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
         self.fields["new_password2"].label = "New password again"
 
 
+def _within_hourly_limit(key: str, limit: int) -> bool:
+    """Count one more request under key this hour; False once over limit.
+    A cache that is down does not stop the request (the broker the e-mail
+    goes through is the same Redis, so nothing is sent then anyway)."""
+    try:
+        cache.add(key, 0, timeout=60 * 60)
+        return cache.incr(key) <= limit
+    except Exception:  # noqa: BLE001 - redis raises several types
+        access.log.warning("password reset limit not checked: cache unavailable")
+        return True
+
+
 @method_decorator(access.policy(public=True), name="dispatch")
 class ResetRequestView(auth_views.PasswordResetView):
+    """At most PASSWORD_RESET_PER_ADDRESS_PER_HOUR e-mails to one address and
+    PASSWORD_RESET_PER_CLIENT_PER_HOUR requests from one client an hour. Over
+    either, the page is the same "sent" page and nothing is sent, so the limit
+    says nothing about whether an account exists."""
+
     form_class = ResetRequestForm
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password-reset-sent")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        client = get_client_ip_address(self.request) or "-"
+        by_client = _within_hourly_limit(
+            f"pwreset:client:{client}", settings.PASSWORD_RESET_PER_CLIENT_PER_HOUR
+        )
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        by_address = by_client and _within_hourly_limit(
+            f"pwreset:address:{digest}", settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR
+        )
+        if not (by_client and by_address):
+            security_log.event(
+                "password_reset_throttled",
+                self.request,
+                limit="client" if not by_client else "address",
+            )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(access.policy(public=True), name="dispatch")

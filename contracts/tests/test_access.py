@@ -15,10 +15,11 @@ from contracts import selectors, services
 from contracts.models import ContractSignature, ParentingContract
 from contracts.tests import factories as cf
 from tests.urlwalk import walk
+from yos.tests import samples
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = samples.png()
 
 
 def kwarg_names(route: str) -> list[str]:

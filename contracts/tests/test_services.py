@@ -20,10 +20,11 @@ from contracts.models import (
 )
 from contracts.tests import factories as cf
 from yos.models import Letter, StoredDocument
+from yos.tests import samples
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = samples.png()
 
 
 @pytest.fixture
@@ -501,7 +502,7 @@ def test_without_a_contract_document_the_referral_needs_the_letter(family, schoo
     referral = services.referral_make(
         contract=contract,
         made_on=dt.date(2026, 11, 1),
-        letter_upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 demo", content_type="x/y"),
+        letter_upload=SimpleUploadedFile("letter.pdf", samples.pdf(), content_type="x/y"),
         by=school_staff,
     )
     assert referral.evidence == AttendanceReferral.Evidence.LETTER

@@ -10,6 +10,7 @@ from contracts import rules
 from contracts.models import ContractNonCompliance, ParentingContract
 from contracts.tests import factories as cf
 from yos.models import AccessLog, Letter
+from yos.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -433,7 +434,7 @@ def test_a_case_manager_records_the_la_officers_scanned_signature(
     contract = cf.finalised(
         pupil, parents, case_manager, party=ParentingContract.Party.LOCAL_AUTHORITY
     )
-    scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    scan = SimpleUploadedFile("signed.pdf", samples.pdf(), content_type="application/pdf")
     response = client_for(case_manager).post(
         reverse("contracts:record-officer-signature", args=[contract.pk]),
         {"name": "Officer Demo", "method": "scanned", "confirm": "on", "scan": scan},

@@ -48,6 +48,7 @@ from victims.models import (
 from victims.rules import rj_information_due_on
 from yos import access
 from yos.extensions import can_change_on_page
+from yos.lib.ids import parse_id
 from yos.models import JobRun, Letter, Role, Team, User
 
 AHEAD_DAYS = 30  # "ending in the next 30 days" (PRODUCT.md, Dashboards)
@@ -198,7 +199,7 @@ def open_on(day: date, prefix: str = "") -> Q:
 def _manager_q(prefix: str, arg: str | None) -> Q:
     if arg in (None, "", "none"):
         return Q(**{f"{prefix}case_manager__isnull": True})
-    return Q(**{f"{prefix}case_manager_id": int(arg) if arg.isdigit() else 0})
+    return Q(**{f"{prefix}case_manager_id": parse_id(arg) or 0})
 
 
 def _session_range(s: Scope) -> Q:

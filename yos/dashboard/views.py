@@ -20,6 +20,7 @@ from yos.dashboard.forms import (
 from yos.dashboard.selectors import FIGURES, Scope, Table
 from yos.dashboard.services import needs_screening_record, order_end_outcome_record
 from yos.lib.audit import log_read
+from yos.lib.ids import parse_id
 from yos.models import Role
 
 FILTER_KEYS = ("start_0", "start_1", "start_2", "end_0", "end_1", "end_2", "team")
@@ -170,7 +171,7 @@ def download_records(request: HttpRequest, key: str, arg: str | None = None) -> 
     scope, _form = _scope(request)
     figure = _figure(key, arg)
     rows = ([col.value(obj) for col in figure.columns] for obj in figure.records(scope, arg))
-    name = f"{key}-{arg}" if arg and not arg.isdigit() else key
+    name = f"{key}-{arg}" if arg and parse_id(arg) is None else key
     return csv.response(
         f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv",
         [c.header for c in figure.columns],

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from PIL import Image
+from pypdf import PdfReader
 
 from yos.models import StoredDocument
 
@@ -43,9 +45,37 @@ def validate_upload(upload: UploadedFile, *, max_bytes: int) -> str:
     upload.seek(0)
     mime = sniff(upload.read(16))
     upload.seek(0)
-    if mime is None:
+    if mime is None or not parses_as(upload, mime):
         raise ValidationError(UPLOAD_TYPE_ERROR)
     return mime
+
+
+def parses_as(upload, mime: str) -> bool:
+    """Whether the whole file is what its first bytes claim: a PDF that pypdf
+    reads to its pages, an image that Pillow decodes in full. A file with a
+    PDF or JPEG header and HTML behind it (a polyglot) fails here."""
+    upload.seek(0)
+    try:
+        if mime == "application/pdf":
+            reader = PdfReader(upload, strict=True)
+            if len(reader.pages) == 0:
+                return False
+            for page in reader.pages:
+                page.mediabox  # noqa: B018 - reading each page's box parses it
+            return True
+        with Image.open(upload) as image:
+            expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[mime]
+            if image.format != expected:
+                return False
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # verify() checks structure; load() decodes the pixels
+        return True
+    except Exception:  # noqa: BLE001 - pypdf and Pillow raise many types for a bad file
+        return False
+    finally:
+        upload.seek(0)
 
 
 def store_document(

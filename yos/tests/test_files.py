@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.tests.factories import FamilyFactory
 from yos.lib import files
 from yos.models import StoredDocument
+from yos.tests import samples
 from yos.tests.factories import UserFactory
 
-PDF = b"%PDF-1.7\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+PDF = samples.pdf()
+PNG = samples.png()
+JPEG = samples.jpeg()
 
 
 @pytest.mark.parametrize(
@@ -49,8 +50,29 @@ def test_a_file_over_the_limit_is_refused():
 
 
 def test_a_file_at_the_limit_is_accepted():
-    content = PDF + b"0" * (1024 - len(PDF))
-    assert files.validate_upload(SimpleUploadedFile("a.pdf", content), max_bytes=1024)
+    assert files.validate_upload(SimpleUploadedFile("a.pdf", PDF), max_bytes=len(PDF))
+
+
+# Issue 14, finding 6: uploads were checked by their first bytes only, and a
+# PDF/HTML polyglot and a JPEG-headed HTML file were stored.
+HTML = b"<html><body><script>alert(document.domain)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("polyglot.pdf", b"%PDF-1.4\n" + HTML + b"\n%%EOF\n"),
+        ("header-only.pdf", b"%PDF-1.7\n%test\n"),
+        ("html.jpg", b"\xff\xd8\xff\xe0" + HTML),
+        ("html.png", b"\x89PNG\r\n\x1a\n" + HTML),
+        ("truncated.png", PNG[: len(PNG) // 2]),
+        ("jpeg-named-png.png", b"\x89PNG\r\n\x1a\n" + JPEG),
+    ],
+)
+def test_a_file_that_only_starts_like_an_allowed_type_is_refused(name, content):
+    with pytest.raises(ValidationError) as error:
+        files.validate_upload(SimpleUploadedFile(name, content), max_bytes=1024 * 1024)
+    assert error.value.messages == [files.UPLOAD_TYPE_ERROR]
 
 
 def test_stored_documents_get_a_generated_name_and_their_hash(db, settings):
