@@ -2,13 +2,13 @@
 Contracts themselves are case content and are not in the admin."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.models import RequirementKind
+from yos.admin import HistoryAdmin
 
 
 @admin.register(RequirementKind)
-class RequirementKindAdmin(SimpleHistoryAdmin):
+class RequirementKindAdmin(HistoryAdmin):
     list_display = ["name", "position", "active"]
     list_editable = ["position", "active"]
     search_fields = ["name"]

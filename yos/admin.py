@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from yos import access
+from yos.lib.ids import parse_id
 from yos.models import AccessLog, Role, School, Team, User
 
 
@@ -41,8 +42,23 @@ class YosAdminSite(admin.AdminSite):
 admin.site.__class__ = YosAdminSite
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history pages, answering 404 for an object id
+    that is not an id (its view passes "²" to int() and fails)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if parse_id(object_id) is None:
+            raise Http404(access.NOT_FOUND)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if parse_id(object_id) is None or parse_id(version_id) is None:
+            raise Http404(access.NOT_FOUND)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Service", {"fields": ("teams", "school", "service_wide")}),
     )
@@ -69,12 +85,12 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(HistoryAdmin):
     search_fields = ("name",)
 
 
 @admin.register(School)
-class SchoolAdmin(SimpleHistoryAdmin):
+class SchoolAdmin(HistoryAdmin):
     list_display = ("name", "urn")
     search_fields = ("name", "urn")
 

@@ -102,12 +102,13 @@ def _bound_ids(field: forms.Field) -> None:
     the 64-bit range (yos.lib.ids). Django's ModelChoiceField passes "²" or a
     20-digit number to the database, where SQLite raises OverflowError."""
     if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
-        if field.to_field_name is not None:
-            return
-        if not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
-            return
 
         def refuse_non_ids(values) -> None:
+            # Read when the form is cleaned: some forms set the queryset later.
+            if field.to_field_name is not None or field.queryset is None:
+                return
+            if not isinstance(field.queryset.model._meta.pk, models.AutoField):
+                return
             for one in values:
                 if one not in field.empty_values and parse_id(str(one)) is None:
                     raise ValidationError(

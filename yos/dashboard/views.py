@@ -128,6 +128,8 @@ def _figure(key: str, arg: str | None):
         raise Http404(access.NOT_FOUND)
     if key == "open-cases-kind" and arg not in CaseKind.values:
         raise Http404(access.NOT_FOUND)
+    if key.startswith("caseload-") and arg != "none" and parse_id(arg) is None:
+        raise Http404(access.NOT_FOUND)  # the argument is a case manager's id
     return figure
 
 

@@ -84,3 +84,57 @@ def test_sign_in_is_protected_by_csrf(db, case_manager):
     )
     assert response.status_code == 403
     assert "Your form has expired" in response.content.decode()
+
+
+# Issue 14, finding 2: the 8-hour absolute limit was not enforced. The idle
+# middleware saved the session once a minute and each save pushed the
+# server-side expiry to now + 8 hours; nothing recorded when the user signed
+# in, so a session used every half hour (a stolen one included) never ended.
+
+
+def test_a_session_used_every_half_hour_ends_eight_hours_after_sign_in(client, case_manager):
+    with time_machine.travel("2026-11-25 09:00", tick=False) as traveller:
+        client.post(SIGN_IN, {"username": "casemanager", "password": PASSWORD})
+        for _ in range(16):  # 09:29, 09:58, … 16:44: never idle for 30 minutes
+            traveller.shift(29 * 60)
+            assert client.get("/").status_code == 200
+        traveller.move_to("2026-11-25 16:59")  # 7 h 59 m after sign-in
+        assert client.get("/").status_code == 200
+        traveller.move_to("2026-11-25 17:01")  # 8 h 1 m
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGN_IN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_stolen_session_cookie_ends_at_the_same_time(client, case_manager):
+    """The cookie copied into another browser keeps the first sign-in time."""
+    from django.test import Client
+
+    with time_machine.travel("2026-11-25 09:00", tick=False) as traveller:
+        client.post(SIGN_IN, {"username": "casemanager", "password": PASSWORD})
+        thief = Client()
+        thief.cookies["sessionid"] = client.cookies["sessionid"].value
+        for _ in range(16):
+            traveller.shift(29 * 60)
+            thief.get("/")
+        traveller.move_to("2026-11-25 17:01")
+        assert thief.get("/").status_code == 302
+
+
+def test_signing_in_again_starts_a_new_eight_hours(client, case_manager):
+    with time_machine.travel("2026-11-25 09:00", tick=False) as traveller:
+        client.post(SIGN_IN, {"username": "casemanager", "password": PASSWORD})
+        traveller.move_to("2026-11-25 09:20")
+        client.post("/sign-out/")
+        client.post(SIGN_IN, {"username": "casemanager", "password": PASSWORD})
+        traveller.move_to("2026-11-25 17:01")  # 8 h 1 m after the first sign-in
+        client.get("/")
+        assert client.session.get("signed_in_at") is None  # signed out: idle too
+    with time_machine.travel("2026-11-26 09:00", tick=False) as traveller:
+        client.post(SIGN_IN, {"username": "casemanager", "password": PASSWORD})
+        for _ in range(16):
+            traveller.shift(29 * 60)
+            client.get("/")
+        traveller.move_to("2026-11-26 16:59")
+        assert client.get("/").status_code == 200

@@ -1,6 +1,9 @@
 """TOTP two-factor sign-in: required for supervisors and administrators."""
 
-from django_otp.oath import totp
+import base64
+import re
+
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
@@ -9,6 +12,16 @@ from yos.twofactor import CODE_WRONG
 
 def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def setup_answer(page, **extra) -> dict:
+    """What a user posts back from the set-up page: the signed key field and
+    the code their app shows for the key the page displays."""
+    body = page.content.decode()
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', body).group(1)
+    key = base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    pending = re.search(r'name="pending" value="([^"]+)"', body).group(1)
+    return {"pending": pending, "code": f"{TOTP(key).token():06d}", **extra}
 
 
 def sign_in(client, username):
@@ -31,11 +44,10 @@ def test_setting_up_a_device_with_the_right_code_lets_the_supervisor_in(
     page = client.get("/two-factor/setup/?next=/")
     assert page.status_code == 200
     assert b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=supervisor)
-    assert device.confirmed is False
-    response = client.post("/two-factor/setup/?next=/", {"code": current_code(device)})
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()  # GET writes nothing
+    response = client.post("/two-factor/setup/?next=/", setup_answer(page))
     assert response["Location"] == "/"
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=supervisor)
     assert device.confirmed is True
     assert client.get("/").status_code == 200
 
