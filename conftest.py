@@ -28,6 +28,27 @@ def _second_factor_off_by_default(settings):
     settings.OTP_REQUIRED_ROLES = []
 
 
+@pytest.fixture(autouse=True)
+def _own_rate_limits(settings):
+    """Each test counts its own password-reset requests (the cache, Redis in
+    CI, outlives a test)."""
+    import uuid
+
+    settings.RATE_LIMIT_KEY_PREFIX = f"test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def tasks_inline():
+    """Tasks run in the test's own process, as in the embedded default, also
+    where REDIS_URL points the app at a real broker (CI) with no worker."""
+    from yos.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def second_factor_on(settings):
     settings.OTP_REQUIRED_ROLES = ["supervisor", "administrator"]

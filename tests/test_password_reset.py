@@ -19,7 +19,7 @@ from django.utils.html import escape
 from conftest import PASSWORD
 from yos.views import NEW_PASSWORDS_DIFFER, RESET_EMAIL_REQUIRED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_inline")]
 
 NEW_PASSWORD = "a-brand-new-passphrase-2026"  # noqa: S105 - test only
 
@@ -76,3 +76,64 @@ def test_an_empty_address_gets_a_plain_english_error(client):
     response = client.post(reverse("password-reset"), {"email": ""})
     assert response.status_code == 200
     assert escape(RESET_EMAIL_REQUIRED) in response.content.decode()
+
+
+# Issue 14, finding 5: password-reset requests were not rate-limited (44
+# e-mails reached one address in minutes). Now at most
+# PASSWORD_RESET_PER_ADDRESS_PER_HOUR e-mails an hour go to one address and
+# PASSWORD_RESET_PER_CLIENT_PER_HOUR requests an hour are taken from one
+# client; over either the page is the same and nothing is sent.
+
+
+def test_one_address_gets_at_most_three_e_mails_an_hour(user_with_email):
+    import time_machine
+
+    with time_machine.travel("2026-11-25 09:00", tick=False) as traveller:
+        answers = [
+            _ask(Client(REMOTE_ADDR=f"192.0.2.{n}"), user_with_email.email) for n in range(44)
+        ]
+        assert len(mail.outbox) == 3
+        # Over the limit the answer is the same page as for any address.
+        assert {r.redirect_chain[-1][0] for r in answers} == {reverse("password-reset-sent")}
+        assert _normalised(answers[-1]) == _normalised(answers[0])
+        traveller.shift(61 * 60)
+        _ask(Client(), user_with_email.email)
+        assert len(mail.outbox) == 4
+
+
+def test_one_client_is_limited_across_addresses(user_with_email, settings, caplog):
+    import logging
+
+    settings.PASSWORD_RESET_PER_CLIENT_PER_HOUR = 5
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(5):
+        _ask(client, f"nobody{n}@example.invalid")
+    with caplog.at_level(logging.WARNING, logger="yos.security"):
+        answer = _ask(client, user_with_email.email)
+    assert answer.redirect_chain[-1][0] == reverse("password-reset-sent")
+    assert mail.outbox == []
+    assert "event=password_reset_throttled" in caplog.text and "limit=client" in caplog.text
+    # Another client is not affected.
+    _ask(Client(REMOTE_ADDR="198.51.100.7"), user_with_email.email)
+    assert [m.to for m in mail.outbox] == [[user_with_email.email]]
+
+
+def test_the_e_mail_is_sent_by_a_celery_task(user_with_email, monkeypatch):
+    """Off the request path: the view publishes yos.tasks.send_email (inline
+    in the embedded default, on a worker in production)."""
+    from yos import tasks
+
+    published = []
+    original = tasks.send_email.apply_async
+
+    def spy(*args, **kwargs):
+        published.append(kwargs.get("args") or args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.send_email, "apply_async", spy)
+    _ask(Client(), user_with_email.email)
+    assert len(published) == 1
+    to, subject, body = published[0]
+    assert to == [user_with_email.email]
+    assert "/password-reset/" in body
+    assert [m.to for m in mail.outbox] == [[user_with_email.email]]

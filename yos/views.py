@@ -1,6 +1,7 @@
 """Sign-in, home, health and the read-access log."""
 
 import hashlib
+import time
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -191,11 +192,13 @@ class NewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
 
 
 def _within_hourly_limit(key: str, limit: int) -> bool:
-    """Count one more request under key this hour; False once over limit.
-    A cache that is down does not stop the request (the broker the e-mail
-    goes through is the same Redis, so nothing is sent then anyway)."""
+    """Count one more request under key in this clock hour; False once over
+    limit. A cache that is down does not stop the request (the broker the
+    e-mail goes through is the same Redis, so nothing is sent then anyway)."""
+    hour = int(time.time() // 3600)
+    key = f"{settings.RATE_LIMIT_KEY_PREFIX}{key}:{hour}"
     try:
-        cache.add(key, 0, timeout=60 * 60)
+        cache.add(key, 0, timeout=2 * 60 * 60)
         return cache.incr(key) <= limit
     except Exception:  # noqa: BLE001 - redis raises several types
         access.log.warning("password reset limit not checked: cache unavailable")

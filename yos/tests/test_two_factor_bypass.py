@@ -25,7 +25,7 @@ from yos.backends import RESET_DEVICE_NAME
 from yos.tests.test_two_factor import current_code, setup_answer
 from yos.twofactor import CODE_REQUIRED, CURRENT_CODE_REQUIRED, CURRENT_CODE_WRONG, SETUP_EXPIRED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_inline")]
 
 
 def password_only(username: str) -> Client:
