@@ -29,6 +29,13 @@ def _second_factor_off_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Passwords hashed with MD5 in tests only: PBKDF2's cost (by design,
+    about a second a hash on these machines) is not what any test is about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _own_rate_limits(settings):
     """Each test counts its own password-reset requests (the cache, Redis in
     CI, outlives a test)."""
