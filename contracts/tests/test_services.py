@@ -289,7 +289,9 @@ def test_an_amendment_makes_a_new_version_keeps_the_old_and_needs_signing_again(
     assert second.sha256 != first.sha256
     assert first.document.file.storage.exists(first.document.file.name)
     assert contract.status == ParentingContract.Status.AWAITING_SIGNATURES
-    assert "Attend the six-session parenting course" in pdf_text(second.document)
+    # A narrow table cell may wrap the line after "six-" (font metrics differ
+    # between machines), so compare the words without the spaces between them.
+    assert "Attendthesix-sessionparentingcourse" in pdf_text(second.document).replace(" ", "")
     for parent in parents:
         cf.sign_parent(contract, parent, school_staff)
     cf.sign_staff(contract, school_staff)
