@@ -325,6 +325,10 @@ def case_close(
 # --- Sessions -------------------------------------------------------------------
 
 
+CASE_CLOSED_NO_SESSION = "This case is closed: you cannot record a session on it"
+CASE_CLOSED_SESSION_CHANGE = "This case is closed: you cannot change its sessions"
+
+
 def _session_rules(session: Session) -> None:
     problems = rules.attendance_problems(
         attendance=session.attendance,
@@ -349,6 +353,8 @@ def session_record(
     notes: str = "",
 ) -> Session:
     """A planned session, or one already held with its attendance."""
+    if Case.objects.filter(pk=case.pk, status=CaseStatus.CLOSED).exists():
+        raise ValidationError(CASE_CLOSED_NO_SESSION)
     session = Session(
         case=case,
         kind=kind,
@@ -368,6 +374,8 @@ def session_update(
     *, session: Session, changes: dict, loaded_version: int | None, by: User
 ) -> Session:
     """Change a session, e.g. record the attendance of a planned one."""
+    if Case.objects.filter(pk=session.case_id, status=CaseStatus.CLOSED).exists():
+        raise ValidationError(CASE_CLOSED_SESSION_CHANGE)
     for name, value in changes.items():
         setattr(session, name, value)
     if session.attendance != Attendance.EXCUSED:
