@@ -284,9 +284,11 @@ def case_update(*, case: Case, changes: dict, loaded_version: int | None, by: Us
     return _update(case, {}, loaded_version, by=by)
 
 
-def case_closure_blockers(case: Case) -> list[str]:
-    """Why case cannot be closed yet, from every app (e.g. a live parenting order)."""
-    return collect("case_closure_blockers", case)
+def case_closure_blockers(case: Case, on: date) -> list[str]:
+    """Why case cannot be closed on the day `on`, from every app (e.g. a
+    parenting-order requirement still running that day). A closure is judged
+    on its own date, also when it is recorded later."""
+    return collect("case_closure_blockers", case, on)
 
 
 @transaction.atomic
@@ -310,7 +312,10 @@ def case_close(
     )
     if "closed_on" in dates:
         errors["closed_on"] = [dates["closed_on"]]
-    if blockers := case_closure_blockers(case):
+    elif closed_on > timezone.localdate():
+        # Judged on its own date: a future date would close the case today.
+        errors["closed_on"] = [rules.CLOSED_IN_FUTURE]
+    if blockers := case_closure_blockers(case, closed_on):
         errors["__all__"] = blockers
     if errors:
         raise ValidationError(errors)
