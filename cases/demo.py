@@ -26,6 +26,7 @@ from cases.models import (
     Family,
     SessionKind,
 )
+from yos.lib.dates import born_years_before
 
 MARKER = "Demo family: invented data."
 
@@ -232,7 +233,7 @@ def seed(ctx: dict) -> None:
         )
         made = []
         for first, age, school, extra in children:
-            dob = today.replace(year=today.year - age) - timedelta(days=40 + 17 * n)
+            dob = born_years_before(today, age) - timedelta(days=40 + 17 * n)
             made.append(
                 services.child_create(
                     family=family,

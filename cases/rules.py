@@ -29,6 +29,7 @@ CLOSED_BEFORE_OPENED = "Date closed must be the same as or after the date opened
 CLOSED_BEFORE_REFERRED = "Date closed must be the same as or after the date referred"
 CLOSURE_REASON_REQUIRED = "Enter the reason for closing the case"
 CASE_ALREADY_CLOSED = "This case is already closed"
+CLOSED_IN_FUTURE = "Date closed must be today or in the past"
 RESPONSIBLE_AUTHORITY_REQUIRED = (
     "Enter the responsible authority for a looked-after child or care leaver"
 )

@@ -284,9 +284,11 @@ def case_update(*, case: Case, changes: dict, loaded_version: int | None, by: Us
     return _update(case, {}, loaded_version, by=by)
 
 
-def case_closure_blockers(case: Case) -> list[str]:
-    """Why case cannot be closed yet, from every app (e.g. a live parenting order)."""
-    return collect("case_closure_blockers", case)
+def case_closure_blockers(case: Case, on: date) -> list[str]:
+    """Why case cannot be closed on the day `on`, from every app (e.g. a
+    parenting-order requirement still running that day). A closure is judged
+    on its own date, also when it is recorded later."""
+    return collect("case_closure_blockers", case, on)
 
 
 @transaction.atomic
@@ -310,7 +312,10 @@ def case_close(
     )
     if "closed_on" in dates:
         errors["closed_on"] = [dates["closed_on"]]
-    if blockers := case_closure_blockers(case):
+    elif closed_on > timezone.localdate():
+        # Judged on its own date: a future date would close the case today.
+        errors["closed_on"] = [rules.CLOSED_IN_FUTURE]
+    if blockers := case_closure_blockers(case, closed_on):
         errors["__all__"] = blockers
     if errors:
         raise ValidationError(errors)
@@ -323,6 +328,10 @@ def case_close(
 
 
 # --- Sessions -------------------------------------------------------------------
+
+
+CASE_CLOSED_NO_SESSION = "This case is closed: you cannot record a session on it"
+CASE_CLOSED_SESSION_CHANGE = "This case is closed: you cannot change its sessions"
 
 
 def _session_rules(session: Session) -> None:
@@ -349,6 +358,8 @@ def session_record(
     notes: str = "",
 ) -> Session:
     """A planned session, or one already held with its attendance."""
+    if Case.objects.filter(pk=case.pk, status=CaseStatus.CLOSED).exists():
+        raise ValidationError(CASE_CLOSED_NO_SESSION)
     session = Session(
         case=case,
         kind=kind,
@@ -368,6 +379,8 @@ def session_update(
     *, session: Session, changes: dict, loaded_version: int | None, by: User
 ) -> Session:
     """Change a session, e.g. record the attendance of a planned one."""
+    if Case.objects.filter(pk=session.case_id, status=CaseStatus.CLOSED).exists():
+        raise ValidationError(CASE_CLOSED_SESSION_CHANGE)
     for name, value in changes.items():
         setattr(session, name, value)
     if session.attendance != Attendance.EXCUSED:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Adult, AdultChild, Child, Family
 from contracts import services
 from contracts.models import ContractSignature, ParentingContract, RequirementKind
+from yos.lib.dates import born_years_before
 
 MARKER = "Demo contract: invented data."
 
@@ -35,7 +36,7 @@ def _pupils_at(school, ctx, by, index: int) -> list[Child]:
         family=family,
         first_name="Robin",
         last_name=f"Demofamily{index}",
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 13),
+        date_of_birth=born_years_before(timezone.localdate(), 13),
         school=school,
     )
     for first, relationship in (("Sam", "mother"), ("Alex", "father")):

@@ -45,6 +45,19 @@ EXPLANATION_REASONABLE_NO_WARNING = (
 )
 
 # The usual length, from seed 001: "often between 3 to 12 months in length".
+CONSENT_DATE_NEEDED = "Enter the date consent was given"
+CONSENT_IN_FUTURE = "Date consent was given must be today or in the past"
+CONSENT_AFTER_MEETING = (
+    "Date consent was given must be the same as or before the date of the meeting"
+)
+HELD_IN_FUTURE = "Date of the review must be today or in the past"
+HELD_BEFORE_START = (
+    "Date of the review must be the same as or after the date the contract started, {start}"
+)
+NOTICED_IN_FUTURE = "Date it was noticed must be today or in the past"
+NOTICED_BEFORE_START = (
+    "Date it was noticed must be the same as or after the date the contract started, {start}"
+)
 USUAL_MIN_MONTHS = 3
 USUAL_MAX_MONTHS = 12
 
@@ -101,6 +114,41 @@ def consent_problems(*, consent_given: bool, parents_present: int) -> list[str]:
     if parents_present < 1:
         problems.append(PARENT_ABSENT)
     return problems
+
+
+def consent_date_problems(
+    *, consent_given: bool, consent_on: date | None, initiated_on: date | None, today: date
+) -> dict[str, str]:
+    """Seed 001: consent comes before the contract is put in place, so it is
+    dated, not in the future, and not after the initiation meeting. {field: message}."""
+    if not consent_given:
+        return {}  # NO_CONSENT says what is wrong
+    if consent_on is None:
+        return {"consent_on": CONSENT_DATE_NEEDED}
+    if consent_on > today:
+        return {"consent_on": CONSENT_IN_FUTURE}
+    if initiated_on is not None and consent_on > initiated_on:
+        return {"consent_on": CONSENT_AFTER_MEETING}
+    return {}
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def happened_problems(*, field: str, day: date, starts_on: date, today: date) -> dict[str, str]:
+    """A review held (field "held_on") or non-compliance noticed ("noticed_on")
+    has happened: not in the future, and not before the contract started.
+    (A next review date may be ahead: it is not checked here.) {field: message}."""
+    future, before = {
+        "held_on": (HELD_IN_FUTURE, HELD_BEFORE_START),
+        "noticed_on": (NOTICED_IN_FUTURE, NOTICED_BEFORE_START),
+    }[field]
+    if day > today:
+        return {field: future}
+    if day < starts_on:
+        return {field: before.format(start=_long(starts_on))}
+    return {}
 
 
 def parent_choice_problems(

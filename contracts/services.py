@@ -59,6 +59,12 @@ def _refuse(problems: list[str]) -> None:
         raise ValidationError(problems)
 
 
+def _refuse_fields(problems: dict[str, str]) -> None:
+    """Refuse with messages next to the fields they name."""
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()})
+
+
 def _lock(contract: ParentingContract) -> None:
     """Lock the contract's row and reload it, so a status check never runs on
     a stale copy (two people acting on the same contract at once)."""
@@ -203,6 +209,14 @@ def contract_record_initiation(
             parent_ids=[1],
             present_ids=present_ids,
             unresponsive_ids=unresponsive_ids,
+        )
+    )
+    _refuse_fields(
+        rules.consent_date_problems(
+            consent_given=consent_given,
+            consent_on=consent_on,
+            initiated_on=initiated_on,
+            today=timezone.localdate(),
         )
     )
     contract.consent_given = consent_given
@@ -468,6 +482,14 @@ def review_record(
     """A review with the progress on each requirement ({requirement: (progress,
     notes)}); sets the next review date."""
     _require_status(contract, *rules.Status.IN_FORCE)
+    _refuse_fields(
+        rules.happened_problems(
+            field="held_on",
+            day=held_on,
+            starts_on=contract.starts_on,
+            today=timezone.localdate(),
+        )
+    )
     review = ContractReview(
         contract=contract,
         scheduled_on=contract.next_review_on,
@@ -508,6 +530,14 @@ def non_compliance_record(
     by,
 ) -> ContractNonCompliance:
     _require_status(contract, *rules.Status.IN_FORCE)
+    _refuse_fields(
+        rules.happened_problems(
+            field="noticed_on",
+            day=noticed_on,
+            starts_on=contract.starts_on,
+            today=timezone.localdate(),
+        )
+    )
     bound = set(contract.parent_links.values_list("adult_id", flat=True))
     if not parents or any(p.pk not in bound for p in parents):
         raise ValidationError(PARENT_NOT_ON_CONTRACT)

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from cases.models import Case, CaseStatus
 from orders.models import (
+    COUNSELLING_TO_ENFORCE,
     Excuse,
     FailureToComply,
     OrderRequirement,
@@ -53,10 +54,12 @@ def counselling_flags(run_date: date, *, by) -> dict:
     FLAG_WARNING_DAYS), and counselling ended (now voluntary), on open orders.
     The wanted sets are queries: flags_sync works in the database."""
     scope = {"due_on": "counselling_ends_on", "family": "child__family_id", "child": "child_id"}
-    ending = _open_orders().filter(
+    # No programme ordered, no counselling to flag (rules.has_counselling_to_enforce).
+    with_counselling = _open_orders().with_counselling_to_enforce()
+    ending = with_counselling.filter(
         counselling_ends_on__gte=run_date, counselling_ends_on__lte=window_end(run_date)
     )
-    ended = _open_orders().filter(counselling_ends_on__lt=run_date)
+    ended = with_counselling.filter(counselling_ends_on__lt=run_date)
     return {
         "ending": flags_sync(
             kind=Flag.Kind.COUNSELLING_ENDING,
@@ -107,9 +110,13 @@ def due_for_closure(run_date: date):
     from the cases, with EXISTS for "has an order" and NOT EXISTS for "has a
     running order", cost 4× as much at 10^5 children: docs/performance.md.)"""
     running_row = Q(closed_on__isnull=True) & (
-        Q(counselling_ends_on__gte=run_date) | Q(requirements__ends_on__gte=run_date)
+        (COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__gte=run_date))
+        | Q(requirements__ends_on__gte=run_date)
     )
-    last_counselling = Max("counselling_ends_on")
+    # Counselling counts only where a programme was ordered; an order with
+    # neither counselling nor requirements ran until the day it was made.
+    last_made = Max("made_on")
+    last_counselling = Max("counselling_ends_on", filter=COUNSELLING_TO_ENFORCE)
     return (
         ParentingOrder.objects.exclude(case__status=CaseStatus.CLOSED)
         .values("case_id")
@@ -118,7 +125,8 @@ def due_for_closure(run_date: date):
             child_id=Max("case__child_id"),
             running=Count("pk", filter=running_row),
             last_day=Greatest(
-                last_counselling, Coalesce(Max("requirements__ends_on"), last_counselling)
+                Coalesce(last_counselling, last_made),
+                Coalesce(Max("requirements__ends_on"), last_made),
             ),
         )
         .filter(running=0)
@@ -206,6 +214,7 @@ def counselling_ended_notices(run_date: date, *, by) -> dict:
     due = {
         notice_key(pk, parent_id): (pk, parent_id)
         for pk, parent_id in _open_orders()
+        .with_counselling_to_enforce()
         .filter(
             counselling_ends_on__lt=run_date,
             counselling_ends_on__gte=run_date - timedelta(days=NOTICE_LOOKBACK_DAYS + 1),

@@ -57,7 +57,16 @@ class OrderStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# The query form of rules.has_counselling_to_enforce (a test checks they agree).
+COUNSELLING_TO_ENFORCE = Q(programme_omitted=False)
+
+
 class ParentingOrderQuerySet(models.QuerySet):
+    def with_counselling_to_enforce(self) -> ParentingOrderQuerySet:
+        """Orders that include a counselling or guidance programme
+        (rules.has_counselling_to_enforce)."""
+        return self.filter(COUNSELLING_TO_ENFORCE)
+
     def with_status(self, on: date | None = None) -> ParentingOrderQuerySet:
         """Annotate `last_requirement_ends_on` and `derived_status` as on the day
         `on` (today by default); agrees with ParentingOrder.status_on."""
@@ -71,7 +80,10 @@ class ParentingOrderQuerySet(models.QuerySet):
         return self.annotate(last_requirement_ends_on=Subquery(last_end)).annotate(
             derived_status=models.Case(
                 When(closed_on__isnull=False, then=Value(OrderStatus.CLOSED.value)),
-                When(counselling_ends_on__gte=on, then=Value(OrderStatus.COUNSELLING.value)),
+                When(
+                    COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__gte=on),
+                    then=Value(OrderStatus.COUNSELLING.value),
+                ),
                 When(
                     last_requirement_ends_on__gte=on,
                     then=Value(OrderStatus.REQUIREMENTS.value),
@@ -191,17 +203,30 @@ class ParentingOrder(DomainModel):
         return [r.ends_on for r in self.requirements.all()]
 
     @property
+    def has_counselling_to_enforce(self) -> bool:
+        return rules.has_counselling_to_enforce(self)
+
+    @property
     def case_open_until(self) -> date:
-        return rules.case_open_until(self.made_on, self.requirement_ends())
+        return rules.case_open_until(
+            self.made_on, self.requirement_ends(), counselling=self.has_counselling_to_enforce
+        )
 
     def counselling_enforceable_on(self, on: date) -> bool:
-        return rules.counselling_is_enforceable(self.made_on, on)
+        return self.has_counselling_to_enforce and rules.counselling_is_enforceable(
+            self.made_on, on
+        )
+
+    def counselling_voluntary_on(self, on: date) -> bool:
+        """Counselling was ordered and has ended by `on`: the screens say it is
+        now voluntary (never for an order without a programme)."""
+        return self.has_counselling_to_enforce and on > self.counselling_ends_on
 
     def status_on(self, on: date) -> OrderStatus:
         """The status on a day; agrees with ParentingOrderQuerySet.with_status."""
         if self.closed_on is not None:
             return OrderStatus.CLOSED
-        if on <= self.counselling_ends_on:
+        if self.has_counselling_to_enforce and on <= self.counselling_ends_on:
             return OrderStatus.COUNSELLING
         if any(rules.requirement_is_running(end, on) for end in self.requirement_ends()):
             return OrderStatus.REQUIREMENTS
@@ -433,7 +458,9 @@ class FailureToComply(DomainModel):
                 errors["occurred_on"] = "The failure cannot be before the order was made"
             elif self.kind == FailureKind.COUNSELLING:
                 message = rules.failure_to_attend_counselling_error(
-                    self.order.made_on, self.occurred_on
+                    self.order.made_on,
+                    self.occurred_on,
+                    counselling=self.order.has_counselling_to_enforce,
                 )
                 if message:
                     errors["occurred_on"] = message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
 from yos.lib.dates import add_calendar_months
 
@@ -22,6 +23,27 @@ COUNSELLING_NOW_VOLUNTARY = (
     "Counselling ended on {ends_on}: attendance is now voluntary, so a missed session "
     "cannot be recorded as a failure to comply"
 )
+NO_COUNSELLING_TO_ENFORCE = (
+    "This order was made without a counselling or guidance programme: there is no "
+    "counselling to enforce, so a missed session cannot be recorded as a failure to comply"
+)
+
+
+class _Order(Protocol):
+    programme_omitted: bool
+
+
+def has_counselling_to_enforce(order: _Order) -> bool:
+    """Whether the order includes a counselling or guidance programme at all.
+
+    Sentencing Act 2020 s.366(5) (formerly Crime and Disorder Act 1998 s.8(5)):
+    the programme need not be included where the parent has had a parenting
+    order before. Such an order has no counselling period: no session can be
+    enforced, no counselling flag or "now voluntary" notice is due, and only
+    its requirements keep the case open. The query equivalent is
+    ParentingOrderQuerySet.with_counselling_to_enforce (COUNSELLING_TO_ENFORCE).
+    """
+    return not order.programme_omitted
 
 
 def long_date(day: date) -> str:
@@ -61,22 +83,35 @@ def requirement_is_running(ends_on: date, on: date) -> bool:
     return on <= ends_on
 
 
-def case_open_until(made_on: date, requirement_ends: Iterable[date]) -> date:
+def case_open_until(
+    made_on: date, requirement_ends: Iterable[date], *, counselling: bool = True
+) -> date:
     """The day until which the parenting-order case stays open: the later of the
-    end of counselling and the end of the last requirement. After it, the case
-    is due for closure ("remains open until such time as all additional
+    end of counselling (when there is counselling to enforce) and the end of the
+    last requirement; made_on itself for an order with neither. After it, the
+    case is due for closure ("remains open until such time as all additional
     requirements have expired")."""
-    return max([counselling_ends_on(made_on), *requirement_ends])
+    ends = [*requirement_ends]
+    if counselling:
+        ends.append(counselling_ends_on(made_on))
+    return max(ends, default=made_on)
 
 
-def is_due_for_closure(made_on: date, requirement_ends: Iterable[date], on: date) -> bool:
-    """True once counselling and every requirement have ended."""
-    return on > case_open_until(made_on, requirement_ends)
+def is_due_for_closure(
+    made_on: date, requirement_ends: Iterable[date], on: date, *, counselling: bool = True
+) -> bool:
+    """True once counselling (if any) and every requirement have ended."""
+    return on > case_open_until(made_on, requirement_ends, counselling=counselling)
 
 
-def failure_to_attend_counselling_error(made_on: date, missed_on: date) -> str | None:
+def failure_to_attend_counselling_error(
+    made_on: date, missed_on: date, *, counselling: bool = True
+) -> str | None:
     """Why a missed counselling session on missed_on cannot be a failure to
-    comply (counselling has become voluntary), or None when it can."""
+    comply (no programme was ordered, or counselling has become voluntary),
+    or None when it can."""
+    if not counselling:
+        return NO_COUNSELLING_TO_ENFORCE
     if missed_on > counselling_ends_on(made_on):
         return COUNSELLING_NOW_VOLUNTARY.format(ends_on=long_date(counselling_ends_on(made_on)))
     return None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.models import Case, CaseKind, CaseStatus
 from orders import rules
 from orders.models import (
+    COUNSELLING_TO_ENFORCE,
     BreachReferral,
     FailureToComply,
     OrderRequirement,
@@ -148,7 +149,9 @@ def order_clock(order: ParentingOrder, today: date) -> list[ClockLine]:
     made = rules.long_date(order.made_on)
     ends = order.counselling_ends_on
     days_left = (ends - today).days
-    if order.counselling_enforceable_on(today):
+    if not order.has_counselling_to_enforce:
+        counselling = "Omitted by the court: there is no counselling to enforce"
+    elif order.counselling_enforceable_on(today):
         left = (
             "last day today"
             if days_left == 0
@@ -163,8 +166,13 @@ def order_clock(order: ParentingOrder, today: date) -> list[ClockLine]:
         ClockLine(
             "Counselling or guidance",
             counselling,
-            f"3 calendar months from the date the order was made ({made}). Where the later "
-            "month has no such day, the last day of that month.",
+            (
+                f"3 calendar months from the date the order was made ({made}). Where the "
+                "later month has no such day, the last day of that month."
+                if order.has_counselling_to_enforce
+                else "The parent has had a parenting order before, so the court did not "
+                "include a programme (Sentencing Act 2020, section 366(5))."
+            ),
         )
     ]
     for requirement in order.requirements.all():
@@ -274,7 +282,7 @@ def timeline_events(user, child) -> list[TimelineEvent]:
                 kind="order",
             )
         )
-        if order.counselling_ends_on < today:
+        if order.counselling_voluntary_on(today):
             events.append(
                 TimelineEvent(
                     at=_day(order.counselling_ends_on),
@@ -343,7 +351,7 @@ def home_panels(user) -> list[dict]:
         ending = (
             orders_for(user, mine, on=today)
             .filter(
-                Q(counselling_ends_on__range=(today, soon))
+                (COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__range=(today, soon)))
                 | Q(requirements__ends_on__range=(today, soon))
                 | Q(derived_status=OrderStatus.DUE_FOR_CLOSURE)
             )
@@ -366,11 +374,12 @@ def home_panels(user) -> list[dict]:
     return []
 
 
-def case_closure_blockers(case) -> list[str]:
-    """Why the case cannot close yet: an order on it whose counselling or a
-    requirement is still running (seed 000: the case "remains open until such
-    time as all additional requirements have expired")."""
-    today = timezone.localdate()
+def case_closure_blockers(case, on: date | None = None) -> list[str]:
+    """Why the case cannot close on the day `on` (today by default): an order
+    on it whose counselling or a requirement is still running that day (seed
+    000: the case "remains open until such time as all additional
+    requirements have expired")."""
+    today = on or timezone.localdate()
     reasons = []
     orders = case.parenting_orders.filter(closed_on__isnull=True).prefetch_related(_requirements())
     for order in orders:

@@ -29,8 +29,18 @@ from yos.lib.versioning import save_if_current
 PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
 PARENT_NOT_BOUND = "Select a parent or carer the order binds"
 NOT_DUE_FOR_CLOSURE = "The order cannot be closed while counselling or a requirement is running"
-ORDER_CLOSED = "The order is closed"
+ORDER_CLOSED = "This order is closed: you cannot change it"
 CASE_CLOSED = "An order cannot be recorded on a closed case"
+# Closed means closed: nothing new on a closed order, or on an order or session
+# of a closed case (docs/domain-orders.md).
+ORDER_CLOSED_NO_FAILURE = "This order is closed: you cannot record a failure to comply on it"
+ORDER_CLOSED_NO_SESSION = "This order is closed: you cannot record a session on it"
+ORDER_CLOSED_NO_REQUIREMENT = "This order is closed: you cannot add or change a requirement on it"
+CASE_CLOSED_NO_FAILURE = "This case is closed: you cannot record a failure to comply on its order"
+CASE_CLOSED_NO_SESSION = "This case is closed: you cannot record a session on it"
+CASE_CLOSED_NO_REQUIREMENT = (
+    "This case is closed: you cannot add or change a requirement on its order"
+)
 SESSION_NOT_ON_CASE = "The session must be on the order's case"
 EXCUSE_ACCEPTED_NO_REFERRAL = (
     "This failure cannot be referred: the parent's explanation was accepted as a reasonable excuse"
@@ -43,6 +53,15 @@ def _save(instance, *, by) -> None:
     instance.full_clean()
     instance._history_user = by
     instance.save()
+
+
+def _refuse_if_closed(*, case, order: ParentingOrder | None, order_closed: str, case_closed: str):
+    """Refuse a new record on a closed order, or on a closed case (read afresh:
+    the case may have been closed since the order was loaded)."""
+    if order is not None and order.closed_on:
+        raise ValidationError(order_closed)
+    if type(case).objects.filter(pk=case.pk, status=CaseStatus.CLOSED).exists():
+        raise ValidationError(case_closed)
 
 
 def _check_parents(order: ParentingOrder, parents: Iterable) -> list:
@@ -101,8 +120,12 @@ def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder
 def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
     """Add a court requirement; one ending more than 12 months after the order
     was made is refused with the latest allowed date."""
-    if order.closed_on:
-        raise ValidationError(ORDER_CLOSED)
+    _refuse_if_closed(
+        case=order.case,
+        order=order,
+        order_closed=ORDER_CLOSED_NO_REQUIREMENT,
+        case_closed=CASE_CLOSED_NO_REQUIREMENT,
+    )
     requirement = OrderRequirement(order=order, **fields)
     _save(requirement, by=by)
     return requirement
@@ -113,8 +136,12 @@ def requirement_update(
     *, requirement: OrderRequirement, loaded_version: int | None, by, **fields
 ) -> OrderRequirement:
     """Change a requirement (its end date re-checked); refused on a closed order."""
-    if requirement.order.closed_on:
-        raise ValidationError(ORDER_CLOSED)
+    _refuse_if_closed(
+        case=requirement.order.case,
+        order=requirement.order,
+        order_closed=ORDER_CLOSED_NO_REQUIREMENT,
+        case_closed=CASE_CLOSED_NO_REQUIREMENT,
+    )
     for name, value in fields.items():
         setattr(requirement, name, value)
     requirement.full_clean()
@@ -142,6 +169,12 @@ def session_record(
     """
     if order is not None and order.case_id != case.pk:
         raise ValidationError(SESSION_NOT_ON_CASE)
+    _refuse_if_closed(
+        case=case,
+        order=order,
+        order_closed=ORDER_CLOSED_NO_SESSION,
+        case_closed=CASE_CLOSED_NO_SESSION,
+    )
     session = OrderSession(
         case=case,
         order=order,
@@ -186,8 +219,14 @@ def failure_record(
     """Record a failure to comply and the decision on the parent's excuse.
 
     A missed counselling session after counselling ended is refused: from then
-    on counselling is voluntary.
+    on counselling is voluntary. Nothing is recorded on a closed order or case.
     """
+    _refuse_if_closed(
+        case=order.case,
+        order=order,
+        order_closed=ORDER_CLOSED_NO_FAILURE,
+        case_closed=CASE_CLOSED_NO_FAILURE,
+    )
     if parent is None or not order.parents.filter(pk=parent.pk).exists():
         raise ValidationError({"parent": PARENT_NOT_BOUND})
     failure = FailureToComply(

@@ -76,7 +76,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "status": order.status_on(today),
             "clock": selectors.order_clock(order, today),
-            "counselling_voluntary": today > order.counselling_ends_on,
+            "counselling_voluntary": order.counselling_voluntary_on(today),
             "can_change": access.can_change(request.user, order),
             "tab": "order",
         },
@@ -279,7 +279,7 @@ def failure_record(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         order.get_absolute_url(),
         order=order,
-        counselling_voluntary=timezone.localdate() > order.counselling_ends_on,
+        counselling_voluntary=order.counselling_voluntary_on(timezone.localdate()),
     )
 
 

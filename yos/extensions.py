@@ -7,8 +7,9 @@ Each app may define these functions in its ``selectors.py``; pages call
 * ``child_panels(user, child) -> list[Panel]``: sections of the child page.
 * ``family_panels(user, family) -> list[Panel]``: sections of the family page.
 * ``timeline_events(user, child) -> list[TimelineEvent]``: the child's timeline.
-* ``case_closure_blockers(case) -> list[str]``: plain-English reasons a case
-  cannot be closed yet (e.g. a parenting-order requirement still running).
+* ``case_closure_blockers(case, on) -> list[str]``: plain-English reasons a
+  case cannot be closed on the day ``on``, the closure's own date (e.g. a
+  parenting-order requirement still running that day).
 
 A Panel is ``{"template": "app/includes/x.html", **context}``; the page
 includes the template ``with panel=panel user=user only``. Each contribution

@@ -4,6 +4,6 @@ cases listed in BLOCKED, as the orders app does for a live parenting order."""
 BLOCKED: dict[int, str] = {}
 
 
-def case_closure_blockers(case) -> list[str]:
+def case_closure_blockers(case, on) -> list[str]:
     reason = BLOCKED.get(case.pk)
     return [reason] if reason else []

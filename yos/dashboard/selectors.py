@@ -29,8 +29,8 @@ from django.utils.http import urlencode
 from cases.models import Attendance as SessionAttendance
 from cases.models import Case, CaseKind, CaseStatus, Child, Family, Session
 from contracts.models import ParentingContract
-from orders.models import Attendance as OrderAttendance
 from orders.models import (
+    COUNSELLING_TO_ENFORCE,
     BreachReferral,
     FailureToComply,
     OrderRequirement,
@@ -39,6 +39,7 @@ from orders.models import (
     ParentingOrder,
     ReferralStatus,
 )
+from orders.models import Attendance as OrderAttendance
 from victims.models import (
     Victim,
     VictimContact,
@@ -306,7 +307,10 @@ FIGURES: dict[str, Figure] = {
             "counselling-ending",
             "Counselling periods ending in the next 30 days",
             ParentingOrder,
-            lambda s, a: Q(closed_on__isnull=True, counselling_ends_on__range=(s.end, s.ahead)),
+            lambda s, a: (
+                COUNSELLING_TO_ENFORCE
+                & Q(closed_on__isnull=True, counselling_ends_on__range=(s.end, s.ahead))
+            ),
             ORDER_COLUMNS,
             ("child__family__case_manager",),
             dated=False,

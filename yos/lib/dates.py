@@ -6,9 +6,22 @@ from dateutil.relativedelta import relativedelta
 
 
 def age_on(date_of_birth: date, on: date) -> int:
-    """Whole years between date_of_birth and on (a 29 February birthday counts
-    from 1 March in other years, as relativedelta does)."""
-    return relativedelta(on, date_of_birth).years
+    """Whole years between date_of_birth and on: the age on the day `on`.
+
+    A child born on 29 February reaches each birthday on 1 March in a common
+    year (the English practice), not on 28 February: relativedelta, which
+    clamps 29 February to the 28th, would make them 18 a day early. Every age
+    in the code is taken with this function."""
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1  # this year's birthday is still to come (29 Feb → 1 March)
+    return years
+
+
+def born_years_before(on: date, years: int) -> date:
+    """A date of birth that makes a child exactly `years` old on `on` (29
+    February → 28 February in a common year; date.replace would raise)."""
+    return add_calendar_months(on, -12 * years)
 
 
 def add_calendar_months(start: date, months: int) -> date:
