@@ -128,13 +128,21 @@ class QuickSelect(forms.Select):
 DJANGO_EMPTY_LABEL = "---------"  # Django's blank choice: developer output, never shown
 
 
+def choose_label(label) -> str:
+    """A select's blank choice: 'Team' → 'Choose the team'."""
+    text = _the(str(label or "").removesuffix(" (optional)").strip())
+    if not text:
+        return "Choose one"
+    return f"Choose {text}" if text.startswith("the ") else f"Choose the {text}"
+
+
 def _without_dashes(field: forms.Field) -> None:
     """Replace Django's "---------" blank choice: radios and checkboxes lose
     it (no choice is chosen until one is clicked), a select offers "Choose …"."""
     if not isinstance(field, forms.ChoiceField):
         return
     radios = isinstance(field.widget, forms.RadioSelect)  # and CheckboxSelectMultiple
-    label = None if radios else f"Choose {_the(field.label or 'one')}".strip()
+    label = None if radios else choose_label(field.label)
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == DJANGO_EMPTY_LABEL:
             field.empty_label = label
@@ -207,9 +215,15 @@ class GDSFormMixin:
                     else "Enter"
                 )
                 field.error_messages["required"] = f"{verb} {_the(field.label or '')}".strip()
-            _without_dashes(field)
         self.helper = FieldsHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def __getitem__(self, name):
+        # Here rather than in __init__: it also reaches the fields that a
+        # subclass adds after this __init__ (a team choice, say). Every render
+        # and every clean takes its bound fields from here.
+        _without_dashes(self.fields[name])
+        return super().__getitem__(name)
 
 
 class SignInForm(GDSFormMixin, AuthenticationForm):
