@@ -2,6 +2,7 @@
 
 from django import template
 
+from yos import jobs
 from yos.forms import error_summary_items
 
 register = template.Library()
@@ -24,3 +25,9 @@ def gds_error_summary(form):
     Usage: {% load yos_tags %}{% gds_error_summary form %}
     """
     return {"items": error_summary_items(form)}
+
+
+@register.filter
+def what_it_did(counts):
+    """A JobRun's counts as (step, words) rows: {{ run.counts|what_it_did }}."""
+    return jobs.what_it_did(counts)
