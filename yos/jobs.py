@@ -207,3 +207,59 @@ def run_nightly_jobs(run_date: date, *, only: list[str] | None = None) -> JobRun
         run.save(update_fields=["status", "finished_at"])
     log.info("nightly jobs for %s: %s %s", run_date, run.status, run.counts)
     return run
+
+
+# --- What a run did, in words (the job-run table) ------------------------------------
+
+STEP_AREAS = {
+    "orders": "Parenting orders",
+    "contracts": "Parenting contracts",
+    "victims": "Victims",
+    "yos": "Cases",
+}
+
+
+def _number(n, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _describe(counts) -> str:
+    """A step's counts as words: flags_sync's {"raised": 1, "resolved": 0,
+    "updated": 0, "open": 3} → "raised 1 flag, resolved 0, updated 0, 3 open";
+    a letter step's {"issued": 2, "existing": 5} → "issued 2 letters, 5 issued
+    before"; {"failed": 1} → "failed"; a dict of those → "ending: …; ended: …".
+    Other keys read "key value"; never a Python dict."""
+    if not isinstance(counts, dict):
+        return str(counts)
+    if set(counts) == {"failed"}:
+        return "failed"
+    if counts and all(isinstance(v, dict) for v in counts.values()):
+        return "; ".join(f"{k.replace('_', ' ')}: {_describe(v)}" for k, v in counts.items())
+    words, rest = [], dict(counts)
+    if "raised" in rest:
+        words.append(f"raised {_number(rest.pop('raised'), 'flag', 'flags')}")
+    if "issued" in rest:
+        words.append(f"issued {_number(rest.pop('issued'), 'letter', 'letters')}")
+    for key in ("resolved", "updated"):
+        if key in rest:
+            words.append(f"{key} {rest.pop(key)}")
+    if "existing" in rest:
+        words.append(f"{rest.pop('existing')} issued before")
+    if "open" in rest:
+        words.append(f"{rest.pop('open')} open")
+    words.extend(f"{k.replace('_', ' ')} {_describe(v)}" for k, v in rest.items())
+    return ", ".join(words) or "nothing to do"
+
+
+def what_it_did(counts: dict) -> list[tuple[str, str]]:
+    """(step, what it did) for each step of a JobRun's counts, in plain words:
+    ("Parenting orders: counselling flags", "Ending: raised 1 flag, resolved 0,
+    updated 0, 2 open; ended: raised 0 flags, …")."""
+    rows = []
+    for name, step_counts in (counts or {}).items():
+        app, _, step = name.partition(".")
+        area = STEP_AREAS.get(app, app.capitalize())
+        step_words = step.replace("_", " ") if step else app
+        text = _describe(step_counts)
+        rows.append((f"{area}: {step_words}", text[:1].upper() + text[1:]))
+    return rows

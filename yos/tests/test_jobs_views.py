@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from cases.tests.factories import AdultFactory, CaseFactory, FamilyFactory
-from yos import flags, tasks
+from yos import flags, jobs, tasks
 from yos.job_views import DATE_IN_FUTURE, DATE_REQUIRED, RUN_QUEUED
 from yos.letters import letter_issue
 from yos.lib.audit import system_user
@@ -41,13 +41,53 @@ def test_supervisors_see_the_last_runs_with_a_failed_one_in_red(client_for, supe
         '<strong class="govuk-tag govuk-tag--red" data-testid="job-status">Failed</strong>' in html
     )
     assert "database is locked" in html
-    assert "orders.counselling_flags: raised 3" in html
+    assert "Parenting orders: counselling flags. Raised 3 flags." in html
 
 
 def test_the_supervisor_home_shows_the_job_runs(client_for, supervisor, runs):
     html = client_for(supervisor).get(reverse("home")).content.decode()
     assert "Nightly jobs" in html
     assert "govuk-tag--red" in html
+
+
+def test_what_a_run_did_reads_as_sentences():
+    assert jobs.what_it_did(
+        {
+            "orders.counselling_flags": {
+                "ending": {"raised": 1, "resolved": 0, "updated": 0, "open": 2},
+                "ended": {"raised": 0, "resolved": 1, "updated": 0, "open": 0},
+            },
+            "contracts.warning_letters": {"issued": 1, "existing": 4},
+            "yos.retention_flags": {"raised": 2, "resolved": 0, "updated": 1, "open": 7},
+            "orders.warning_letters": {"failed": 1},
+            "victims.first_contact_flags": {},
+        }
+    ) == [
+        (
+            "Parenting orders: counselling flags",
+            "Ending: raised 1 flag, resolved 0, updated 0, 2 open; "
+            "ended: raised 0 flags, resolved 1, updated 0, 0 open",
+        ),
+        ("Parenting contracts: warning letters", "Issued 1 letter, 4 issued before"),
+        ("Cases: retention flags", "Raised 2 flags, resolved 0, updated 1, 7 open"),
+        ("Parenting orders: warning letters", "Failed"),
+        ("Victims: first contact flags", "Nothing to do"),
+    ]
+
+
+def test_the_job_runs_page_and_the_supervisor_home_show_no_python_dictionaries(
+    client_for, supervisor, allocated_family
+):
+    """A real run's counts (flag steps nest a dict per kind of flag)."""
+    from yos.jobs import run_nightly_jobs
+
+    run = run_nightly_jobs(dt.date(2026, 11, 25))
+    assert any(isinstance(v, dict) for c in run.counts.values() for v in c.values())
+    client = client_for(supervisor)
+    for url in (reverse("job-runs"), reverse("home")):
+        html = client.get(url).content.decode()
+        assert "Parenting orders: counselling flags. Ending: raised" in html, url
+        assert "{'" not in html and "{&#x27;" not in html, url
 
 
 @pytest.mark.parametrize("role", ["case_manager", "school_staff", "victim_worker"])
