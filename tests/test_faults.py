@@ -110,11 +110,16 @@ def private_redis(tmp_path):
     server.start()
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=server.url, task_always_eager=False)
-    celery_app._pool = None  # connect to this broker, not a cached one
+    # Connect to this broker, not a cached one: the connection pool and the
+    # producer pool (which an eager task, e.g. an e-mail sent earlier in the
+    # suite, also creates) both remember the broker they were made for.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
     yield server
     server.stop()
     celery_app.conf.update(saved)
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _rerun(client, day="1", month="11", year="2026"):
