@@ -22,6 +22,7 @@ from contracts import jobs as contract_jobs
 from contracts import services as contract_services
 from contracts.models import ParentingContract
 from contracts.tests import factories as cf
+from contracts.views import ADDRESS_NEEDED
 from orders import jobs as order_jobs
 from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
 from yos.job_views import CONTRACT_NOT_IN_FORCE, ORDER_NOT_IN_FORCE, warnings_to_decide
@@ -320,3 +321,13 @@ def test_non_compliance_on_an_ended_contract_is_listed_not_served(
         (record.get_absolute_url(), CONTRACT_NOT_IN_FORCE)
     ]
     assert warnings_to_decide(other_school_staff) == []
+
+
+def test_serving_from_the_page_says_which_parent_has_no_address(contract, school_staff, client_for):
+    record = cf.non_compliance(contract, school_staff)
+    url = reverse("contracts:serve-warning", args=[contract.pk, record.pk])
+    response = client_for(school_staff).post(url, follow=True)
+    body = response.content.decode()
+    lee = contract.parents.get(first_name="Lee")
+    assert ADDRESS_NEEDED.format(name=lee.full_name) in body
+    assert Letter.objects.filter(recipient__first_name="Dana").count() == 1
