@@ -31,7 +31,14 @@ def _pupils_at(school, ctx, by, index: int) -> list[Child]:
     if at_school:
         return at_school
     # No demo families at all: invent one for this school.
-    family = Family.objects.create(name=f"Demofamily{index}", team=ctx["teams"][0], notes=MARKER)
+    # With a household address: the parents live with the pupil, so the warning
+    # letter may go there (docs/domain-letters.md).
+    family = Family.objects.create(
+        name=f"Demofamily{index}",
+        team=ctx["teams"][0],
+        address=f"{index + 1} Demo Lane\nDemo Town\nDT9 {index % 10}DL",
+        notes=MARKER,
+    )
     pupil = Child.objects.create(
         family=family,
         first_name="Robin",

@@ -17,8 +17,8 @@ from django.db.models.functions import Cast
 
 from contracts import rules
 from contracts.models import ContractNonCompliance, ParentingContract
-from yos.flags import flags_sync, wanted_rows
-from yos.letters import chunk_pause_setting, chunk_size_setting, existing_keys
+from yos.flags import Wanted, flags_sync, wanted_rows
+from yos.letters import chunk_pause_setting, chunk_size_setting, due_window_start, existing_keys
 from yos.models import Flag
 
 SCOPE = {"family": "pupil__family_id", "school": "school_id", "child": "pupil_id"}
@@ -64,17 +64,45 @@ def warning_key(non_compliance_id: int, parent_id: int) -> str:
     return f"contract-warning:{non_compliance_id}:{parent_id}"
 
 
+def contracts_in_force(run_date: date):
+    """Contracts in force on the run date: active or warning served, and not
+    past their end date."""
+    return ParentingContract.objects.filter(status__in=rules.Status.IN_FORCE, ends_on__gte=run_date)
+
+
+def non_compliance_letter_due(run_date: date):
+    """Non-compliance that gets a warning letter by itself: no explanation or
+    one not accepted as reasonable, noticed on or before the run date and no
+    more than LETTER_DUE_WITHIN_DAYS before it, on a contract still in force
+    (docs/domain-letters.md)."""
+    return ContractNonCompliance.objects.filter(
+        contract__in=contracts_in_force(run_date).values("pk"),
+        noticed_on__lte=run_date,
+        noticed_on__gte=due_window_start(run_date),
+    ).filter(Q(explanation="") | Q(explanation_reasonable=False))
+
+
+def non_compliance_to_decide(run_date: date):
+    """Non-compliance with a warning due and no letter served, which the job
+    will not serve by itself: older than the window, or on a contract no
+    longer in force. The case manager decides (letters page)."""
+    return (
+        ContractNonCompliance.objects.filter(noticed_on__lte=run_date)
+        .filter(Q(explanation="") | Q(explanation_reasonable=False))
+        .exclude(pk__in=non_compliance_letter_due(run_date).values("pk"))
+        .filter(warning_letters__isnull=True)
+    )
+
+
 def warning_letters(run_date: date, *, by) -> dict:
-    """Serve the warning letter for non-compliance (noticed on or before the
-    run date, on a contract in force) with no explanation or one not accepted
-    as reasonable, where a parent concerned has no letter yet."""
+    """Serve the warning letter for non-compliance that is due
+    (non_compliance_letter_due) where a parent concerned has no letter yet.
+    A parent with no address of their own to send it to is held: an "address
+    needed" flag on the non-compliance until the address is recorded."""
     from contracts.services import warning_serve  # the app's own write path
 
     rows = (
-        ContractNonCompliance.objects.filter(
-            contract__status__in=rules.Status.IN_FORCE, noticed_on__lte=run_date
-        )
-        .filter(Q(explanation="") | Q(explanation_reasonable=False))
+        non_compliance_letter_due(run_date)
         .filter(
             Exists(
                 ContractNonCompliance.parents.through.objects.filter(
@@ -88,16 +116,29 @@ def warning_letters(run_date: date, *, by) -> dict:
     have = existing_keys(list(keys))
     pending = sorted({pk for key, pk in keys.items() if key not in have})
     issued = 0
+    wanted: dict[int, Wanted] = {}
     size = chunk_size_setting()
     for start in range(0, len(pending), size):
         chunk = ContractNonCompliance.objects.filter(pk__in=pending[start : start + size])
-        for non_compliance in chunk.select_related("contract"):
+        for non_compliance in chunk.select_related("contract__pupil"):
             # warning_serve is atomic and idempotent per (non-compliance, parent).
-            letters = warning_serve(non_compliance=non_compliance, by=by)
+            held: list = []
+            letters = warning_serve(non_compliance=non_compliance, by=by, held=held)
             issued += sum(1 for letter in letters if letter.dedupe_key not in have)
+            if held:
+                contract = non_compliance.contract
+                wanted[non_compliance.pk] = Wanted(
+                    due_on=non_compliance.noticed_on,
+                    family_id=contract.pupil.family_id,
+                    school_id=contract.school_id,
+                    child_id=contract.pupil_id,
+                )
         if chunk_pause_setting():  # only the crash test sets it
             time.sleep(chunk_pause_setting())
-    return {"issued": issued, "existing": len(have)}
+    flags = flags_sync(
+        kind=Flag.Kind.ADDRESS_NEEDED, model=ContractNonCompliance, wanted=wanted, by=by
+    )
+    return {"issued": issued, "existing": len(have), "held": len(wanted), "flags": flags}
 
 
 STEPS = [

@@ -27,10 +27,11 @@ from contracts.models import (
     ParentingContract,
     RequirementProgress,
 )
-from yos.letters import letter_issue
+from yos.flags import Wanted, flag_raise
+from yos.letters import address_lines, letter_issue, postal_address, residents
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
-from yos.models import Letter, StoredDocument
+from yos.models import Flag, Letter, StoredDocument
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
 WARNING_TEMPLATE = "letters/contract_warning.html"
@@ -560,18 +561,35 @@ def non_compliance_record(
 
 
 @transaction.atomic
-def warning_serve(*, non_compliance: ContractNonCompliance, by) -> list[Letter]:
+def warning_serve(
+    *, non_compliance: ContractNonCompliance, by, held: list | None = None
+) -> list[Letter]:
     """Serve each parent concerned the warning letter (once: the dedupe key is
-    per non-compliance and parent), keep it, and mark the contract."""
+    per non-compliance and parent), keep it, and mark the contract.
+
+    A letter goes only to the parent's own address (yos.letters.postal_address).
+    A parent without one gets no letter: the parent is appended to `held` and
+    an "address needed" flag is raised on the non-compliance. The contract is
+    marked warning served only once a letter has been served."""
     contract = ParentingContract.objects.select_for_update().get(pk=non_compliance.contract_id)
     if not non_compliance.warning_due:
         raise ValidationError(NO_WARNING_DUE)
+    held = [] if held is None else held
+    parents = list(non_compliance.parents.all())
+    living_with = residents((parent.pk, contract.pupil_id) for parent in parents)
     letters = []
-    for parent in non_compliance.parents.all():
+    for parent in parents:
+        address = postal_address(
+            parent, contract.pupil, resident=(parent.pk, contract.pupil_id) in living_with
+        )
+        if not address:
+            held.append(parent)
+            continue
         letter, _created = letter_issue(
             kind=Letter.Kind.CONTRACT_WARNING,
             dedupe_key=f"contract-warning:{non_compliance.pk}:{parent.pk}",
             recipient=parent,
+            address=address,
             subject=contract,
             reason=(
                 f"Parenting contract {contract.reference}: "
@@ -583,6 +601,7 @@ def warning_serve(*, non_compliance: ContractNonCompliance, by) -> list[Letter]:
                 "non_compliance": non_compliance,
                 "pupil": contract.pupil,
                 "school": contract.school,
+                "school_address": address_lines(contract.school.address),
                 "issued_on": timezone.localdate(),
             },
             by=by,
@@ -590,6 +609,20 @@ def warning_serve(*, non_compliance: ContractNonCompliance, by) -> list[Letter]:
             school=contract.school,
         )
         letters.append(letter)
+    if held:
+        flag_raise(
+            kind=Flag.Kind.ADDRESS_NEEDED,
+            subject=non_compliance,
+            wanted=Wanted(
+                due_on=non_compliance.noticed_on,
+                family_id=contract.pupil.family_id,
+                school_id=contract.school_id,
+                child_id=contract.pupil_id,
+            ),
+            by=by,
+        )
+    if not letters:
+        return letters
     non_compliance.warning_letters.add(*letters)
     if contract.status != ParentingContract.Status.WARNING_SERVED:
         _transition(contract, "serve_warning", by=by, reason=str(non_compliance))

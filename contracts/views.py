@@ -18,6 +18,11 @@ from yos.lib.audit import log_read
 from yos.lib.versioning import StaleRecord, save_if_current
 from yos.models import Role
 
+ADDRESS_NEEDED = (
+    "No letter was made for {name}: there is no address of their own recorded. "
+    "Record their address; the letter is held and flagged until then."
+)
+
 READERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER, Role.SUPERVISOR)
 WRITERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER)
 STALE = (
@@ -413,12 +418,15 @@ def serve_warning(request: HttpRequest, pk: int, nc_pk: int) -> HttpResponse:
     record = ContractNonCompliance.objects.filter(contract=contract, pk=nc_pk).first()
     if record is None:
         raise Http404(access.NOT_FOUND)
+    held: list = []
     try:
-        letters = services.warning_serve(non_compliance=record, by=request.user)
+        letters = services.warning_serve(non_compliance=record, by=request.user, held=held)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect(contract)
+    for parent in held:
+        messages.warning(request, ADDRESS_NEEDED.format(name=parent.full_name))
     return _done(
         request, contract, f"Warning letter served ({len(letters)})", f"#non-compliance-{record.pk}"
     )

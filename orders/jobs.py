@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
 from cases.models import Case, CaseStatus
 from orders.models import (
@@ -23,11 +23,18 @@ from orders.models import (
     Excuse,
     FailureToComply,
     OrderRequirement,
+    OrderStatus,
     ParentingOrder,
 )
 from orders.rules import long_date
-from yos.flags import flags_sync, wanted_rows
-from yos.letters import LetterSpec, letters_issue_due
+from yos.flags import Wanted, flags_sync, wanted_rows
+from yos.letters import (
+    LetterSpec,
+    due_window_start,
+    letters_issue_due,
+    postal_address,
+    residents,
+)
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/order_warning.html"
@@ -44,6 +51,16 @@ def window_end(run_date: date) -> date:
 
 def _open_orders():
     return ParentingOrder.objects.filter(closed_on__isnull=True)
+
+
+IN_FORCE = (OrderStatus.COUNSELLING, OrderStatus.REQUIREMENTS)
+
+
+def orders_in_force(run_date: date):
+    """Orders still in force on the run date: not closed, with counselling or
+    a requirement still running (ParentingOrder.status_on agrees). An order
+    due for closure is not in force."""
+    return ParentingOrder.objects.with_status(run_date).filter(derived_status__in=IN_FORCE)
 
 
 # --- 1. Flags --------------------------------------------------------------------
@@ -163,28 +180,69 @@ def _case_manager(order: ParentingOrder) -> str:
     return manager.get_full_name() if manager else ""
 
 
+def failures_letter_due(run_date: date):
+    """Failures to comply that get a warning letter by themselves: excuse not
+    accepted, on or before the run date and no more than LETTER_DUE_WITHIN_DAYS
+    before it, on an order still in force (docs/domain-letters.md)."""
+    return FailureToComply.objects.filter(
+        excuse=Excuse.NOT_ACCEPTED,
+        occurred_on__lte=run_date,
+        occurred_on__gte=due_window_start(run_date),
+        order__in=orders_in_force(run_date).values("pk"),
+    )
+
+
+def failures_to_decide(run_date: date):
+    """Failures whose excuse was not accepted and whose parent has no warning
+    letter, which the job will not write by itself: older than the window, or
+    on an order no longer in force. The case manager decides (letters page)."""
+    letter_due = failures_letter_due(run_date).values("pk")
+    return (
+        FailureToComply.objects.filter(excuse=Excuse.NOT_ACCEPTED, occurred_on__lte=run_date)
+        .exclude(pk__in=letter_due)
+        .exclude(
+            Exists(
+                Letter.objects.filter(
+                    kind=Letter.Kind.ORDER_WARNING,
+                    dedupe_key=Concat(
+                        Value("order-warning:"),
+                        Cast(OuterRef("pk"), CharField()),
+                        Value(":"),
+                        Cast(OuterRef("parent_id"), CharField()),
+                    ),
+                )
+            )
+        )
+    )
+
+
 def warning_letters(run_date: date, *, by) -> dict:
-    """A warning letter to the parent for each failure to comply (on or before
-    the run date, on an open order) whose explanation was not accepted as a
-    reasonable excuse."""
+    """A warning letter to the parent for each failure to comply that is due
+    (failures_letter_due). A parent with no address of their own to send it
+    to (yos.letters.postal_address) gets no letter: it is held with an
+    "address needed" flag on the failure until the address is recorded."""
     due = {
         warning_key(pk, parent_id): pk
-        for pk, parent_id in FailureToComply.objects.filter(
-            excuse=Excuse.NOT_ACCEPTED,
-            occurred_on__lte=run_date,
-            order__closed_on__isnull=True,
-        ).values_list("pk", "parent_id")
+        for pk, parent_id in failures_letter_due(run_date).values_list("pk", "parent_id")
     }
 
     def load(ids: list) -> list[LetterSpec]:
-        failures = FailureToComply.objects.filter(pk__in=ids).select_related(
-            "parent__family", "order__child__family__case_manager", "order__case"
+        failures = list(
+            FailureToComply.objects.filter(pk__in=ids).select_related(
+                "parent__family", "order__child__family__case_manager", "order__case"
+            )
         )
+        living_with = residents((f.parent_id, f.order.child_id) for f in failures)
         return [
             LetterSpec(
                 kind=Letter.Kind.ORDER_WARNING,
                 dedupe_key=warning_key(f.pk, f.parent_id),
                 recipient=f.parent,
+                address=postal_address(
+                    f.parent,
+                    f.order.child,
+                    resident=(f.parent_id, f.order.child_id) in living_with,
+                ),
                 subject=f.order,
                 reason=(
                     f"{f.get_kind_display()} on {long_date(f.occurred_on)}, "
@@ -204,7 +262,22 @@ def warning_letters(run_date: date, *, by) -> dict:
             for f in failures
         ]
 
-    return letters_issue_due(due=due, load=load, by=by)
+    held: list[LetterSpec] = []
+    counts = letters_issue_due(due=due, load=load, by=by, held=held)
+    counts["flags"] = flags_sync(
+        kind=Flag.Kind.ADDRESS_NEEDED,
+        model=FailureToComply,
+        wanted={
+            due[spec.dedupe_key]: Wanted(
+                due_on=spec.context["failure"].occurred_on,
+                family_id=spec.family.pk,
+                child_id=spec.child.pk,
+            )
+            for spec in held
+        },
+        by=by,
+    )
+    return counts
 
 
 def counselling_ended_notices(run_date: date, *, by) -> dict:
@@ -230,6 +303,7 @@ def counselling_ended_notices(run_date: date, *, by) -> dict:
             .select_related("child__family__case_manager", "case")
             .prefetch_related("parents__family", "requirements")
         }
+        living_with = residents((p, orders[o].child_id) for o, p in ids)
         specs = []
         for order_id, parent_id in ids:
             order = orders[order_id]
@@ -241,6 +315,9 @@ def counselling_ended_notices(run_date: date, *, by) -> dict:
                     kind=Letter.Kind.COUNSELLING_ENDED,
                     dedupe_key=notice_key(order_id, parent_id),
                     recipient=parent,
+                    address=postal_address(
+                        parent, order.child, resident=(parent_id, order.child_id) in living_with
+                    ),
                     subject=order,
                     reason=(
                         "The counselling or guidance part of your parenting order ended on "
@@ -260,7 +337,23 @@ def counselling_ended_notices(run_date: date, *, by) -> dict:
             )
         return specs
 
-    return letters_issue_due(due=due, load=load, by=by)
+    held: list[LetterSpec] = []
+    counts = letters_issue_due(due=due, load=load, by=by, held=held)
+    # One "address needed" flag per order whose notice is held for a parent.
+    counts["flags"] = flags_sync(
+        kind=Flag.Kind.ADDRESS_NEEDED,
+        model=ParentingOrder,
+        wanted={
+            spec.subject.pk: Wanted(
+                due_on=spec.subject.counselling_ends_on,
+                family_id=spec.family.pk,
+                child_id=spec.child.pk,
+            )
+            for spec in held
+        },
+        by=by,
+    )
+    return counts
 
 
 STEPS = [

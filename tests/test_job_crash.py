@@ -147,10 +147,11 @@ def manage(*args, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
 def seed_scenario(orders: int = ORDERS) -> None:
     """Invented data that gives every order step work on RUN_DATE: orders made
     on 1 August 2026 (counselling ended 1 November), each with a failure to
-    comply not accepted as a reasonable excuse and a requirement ending within
-    the warning window. Run in the subprocess's database."""
+    comply with a requirement on 20 November not accepted as a reasonable
+    excuse and that requirement ending within the warning window. Run in the subprocess's database."""
     import datetime as dt
 
+    from orders.models import FailureKind
     from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
     from yos.tests.factories import TeamFactory
 
@@ -162,8 +163,16 @@ def seed_scenario(orders: int = ORDERS) -> None:
             case__referred_on=dt.date(2026, 7, 20),
             case__opened_on=dt.date(2026, 8, 1),
         )
-        RequirementFactory(order=order, ends_on=dt.date(2026, 12, 1) + dt.timedelta(days=n))
-        FailureFactory(order=order, occurred_on=dt.date(2026, 8, 20))
+        requirement = RequirementFactory(
+            order=order, ends_on=dt.date(2026, 12, 1) + dt.timedelta(days=n)
+        )
+        # Within LETTER_DUE_WITHIN_DAYS of RUN_DATE, on an order in force.
+        FailureFactory(
+            order=order,
+            kind=FailureKind.REQUIREMENT,
+            requirement=requirement,
+            occurred_on=dt.date(2026, 11, 20),
+        )
 
 
 def seed(db: FileDatabase, orders: int = ORDERS) -> None:

@@ -159,6 +159,30 @@ def flags_sync(
     }
 
 
+def flag_raise(*, kind: str, subject: models.Model, wanted: Wanted, by) -> Flag:
+    """Raise one flag on `subject` unless one of `kind` is open (a service's
+    version of flags_sync for a single record). Returns the open flag."""
+    content_type = ContentType.objects.get_for_model(type(subject))
+    with transaction.atomic():
+        flag = Flag.objects.filter(
+            kind=kind, content_type=content_type, object_id=subject.pk, resolved_at__isnull=True
+        ).first()
+        if flag is None:
+            flag = Flag(
+                kind=kind,
+                content_type=content_type,
+                object_id=subject.pk,
+                due_on=wanted.due_on,
+                family_id=wanted.family_id,
+                school_id=wanted.school_id,
+                child_id=wanted.child_id,
+                raised_by=by,
+            )
+            flag._history_user = by
+            flag.save()
+    return flag
+
+
 def _update_with_history(flags: list[Flag], *, by) -> None:
     bulk_update_with_history(
         flags, Flag, ["due_on", "family", "school", "child"], batch_size=500, default_user=by

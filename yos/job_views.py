@@ -9,10 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from contracts.jobs import non_compliance_to_decide
+from contracts.models import ContractNonCompliance
+from orders.jobs import failures_to_decide
+from orders.models import FailureToComply
 from yos import access, tasks
 from yos.flags import letters_for
 from yos.forms import GDSDateField, GDSFormMixin
+from yos.letters import due_window_start
 from yos.models import JobRun, Letter, Role
+
+TO_DECIDE_LIMIT = 50  # rows in the "warnings to decide" section
+OLDER_THAN_WINDOW = "Older than {days} days: not sent automatically"
+ORDER_NOT_IN_FORCE = "The order is no longer in force"
+CONTRACT_NOT_IN_FORCE = "The contract is no longer in force"
 
 DATE_REQUIRED = "Enter the date to run the jobs for"
 DATE_IN_FUTURE = "The date to run the jobs for must be today or in the past"
@@ -59,4 +69,50 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     if unsent:
         letters = letters.filter(sent_by=Letter.SentBy.NOT_SENT)
     page = Paginator(letters, 50).get_page(request.GET.get("page"))
-    return render(request, "yos/flags_letters.html", {"page": page, "unsent": unsent})
+    context = {"page": page, "unsent": unsent, "to_decide": warnings_to_decide(request.user)}
+    return render(request, "yos/flags_letters.html", context)
+
+
+def warnings_to_decide(user, on=None) -> list[dict]:
+    """Failures and non-compliance this user may see that would need a warning
+    letter but that the nightly job does not send by itself (too old, or the
+    order or contract is no longer in force): the case manager decides.
+    Three queries whatever the number of rows."""
+    on = on or timezone.localdate()
+    oldest = due_window_start(on)
+    too_old = OLDER_THAN_WINDOW.format(days=(on - oldest).days)
+    failures = (
+        access.visible(user, FailureToComply)
+        .filter(pk__in=failures_to_decide(on).values("pk"))
+        .select_related("parent", "order__child")
+        .order_by("-occurred_on", "-id")[:TO_DECIDE_LIMIT]
+    )
+    records = (
+        access.visible(user, ContractNonCompliance)
+        .filter(pk__in=non_compliance_to_decide(on).values("pk"))
+        .select_related("contract__pupil")
+        .prefetch_related("parents")
+        .order_by("-noticed_on", "-id")[:TO_DECIDE_LIMIT]
+    )
+    rows = [
+        {
+            "what": f"Parenting order: {failure}",
+            "on": failure.occurred_on,
+            "who": failure.parent.full_name,
+            "child": failure.order.child.full_name,
+            "why": too_old if failure.occurred_on < oldest else ORDER_NOT_IN_FORCE,
+            "url": failure.get_absolute_url(),
+        }
+        for failure in failures
+    ] + [
+        {
+            "what": f"Parenting contract {record.contract.reference}: non-compliance",
+            "on": record.noticed_on,
+            "who": ", ".join(parent.full_name for parent in record.parents.all()),
+            "child": record.contract.pupil.full_name,
+            "why": too_old if record.noticed_on < oldest else CONTRACT_NOT_IN_FORCE,
+            "url": record.get_absolute_url(),
+        }
+        for record in records
+    ]
+    return sorted(rows, key=lambda row: row["on"], reverse=True)[:TO_DECIDE_LIMIT]

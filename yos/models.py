@@ -188,6 +188,10 @@ class Flag(models.Model):
         CONTRACT_UNSIGNED = "contract_unsigned", "Contract not signed in time"
         VICTIM_CONTACT_OVERDUE = "victim_contact_overdue", "Victim first contact overdue"
         RETENTION_DUE = "retention_due", "Past its retention period"
+        ADDRESS_NEEDED = (
+            "address_needed",
+            "Address needed: a letter is held until the parent's own address is recorded",
+        )
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)

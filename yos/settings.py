@@ -277,6 +277,7 @@ USE_TZ = True
 # --- Domain settings --------------------------------------------------------
 FLAG_WARNING_DAYS = env.int("FLAG_WARNING_DAYS", default=14)
 CONTRACT_SIGNING_ALLOWED_DAYS = env.int("CONTRACT_SIGNING_ALLOWED_DAYS", default=10)
+LETTER_DUE_WITHIN_DAYS = env.int("LETTER_DUE_WITHIN_DAYS", default=14)  # docs/domain-letters.md
 # Letters the nightly job renders and commits together; the pause after each
 # chunk exists only so the crash test can kill the job between two chunks.
 NIGHTLY_LETTER_CHUNK_SIZE = env.int("NIGHTLY_LETTER_CHUNK_SIZE", default=50)

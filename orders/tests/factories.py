@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from cases.models import CaseKind
-from cases.tests.factories import AdultFactory, CaseFactory
+from cases.tests.factories import AdultChildFactory, AdultFactory, CaseFactory
 from orders import rules
 from orders.models import (
     Attendance,
@@ -45,7 +45,14 @@ class ParentingOrderFactory(factory.django.DjangoModelFactory):
     def parents(self, create, extracted, **kwargs):
         if not create:
             return
-        self.parents.set(extracted or [AdultFactory(family=self.child.family)])
+        if extracted:
+            self.parents.set(extracted)
+            return
+        # The default parent lives with the child, so a letter may go to the
+        # child's (the family's) address (docs/domain-letters.md).
+        parent = AdultFactory(family=self.child.family)
+        AdultChildFactory(adult=parent, child=self.child, resident=True)
+        self.parents.set([parent])
 
 
 class RequirementFactory(factory.django.DjangoModelFactory):

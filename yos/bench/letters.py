@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 
 from django.db import transaction
@@ -33,14 +32,28 @@ def letters(ctx) -> Result:
         return r
     from weasyprint import HTML
 
-    orders = list(
-        ParentingOrder.objects.filter(closed_on__isnull=True, made_on__lt=ctx.anchor)
+    from yos.letters import postal_address, residents
+
+    # Orders in force with a parent a letter may be addressed to (their own
+    # address, or the child's where they live with the child): a letter to
+    # anyone else is held, not rendered (docs/domain-letters.md).
+    candidates = list(
+        order_jobs.orders_in_force(ctx.anchor)
+        .filter(pk__in=ParentingOrder.objects.filter(made_on__lt=ctx.anchor).values("pk"))
+        .select_related("child__family")
         .order_by("id")
-        .prefetch_related("parents")[:n]
+        .prefetch_related("parents")[: n * 4]
     )
-    orders = [o for o in orders if o.parents.all()]
+    living_with = residents((p.pk, o.child_id) for o in candidates for p in o.parents.all())
+    recipient = {}
+    for o in candidates:
+        for p in o.parents.all():
+            if postal_address(p, o.child, resident=(p.pk, o.child_id) in living_with):
+                recipient[o.pk] = p
+                break
+    orders = [o for o in candidates if o.pk in recipient][:n]
     if not orders:
-        r.skipped = "no open orders with a parent"
+        r.skipped = "no order in force with a parent who has an address"
         return r
     by = ctx.system
     outcome = {}
@@ -53,8 +66,8 @@ def letters(ctx) -> Result:
                     FailureToComply(
                         order=o,
                         kind=FailureKind.COUNSELLING,
-                        parent=o.parents.all()[0],
-                        occurred_on=min(o.made_on + dt.timedelta(days=7), ctx.anchor),
+                        parent=recipient[o.pk],
+                        occurred_on=ctx.anchor,  # within LETTER_DUE_WITHIN_DAYS
                         description="Did not attend the counselling session",
                         excuse=Excuse.NOT_ACCEPTED,
                         excuse_decided_by=by,

@@ -172,6 +172,7 @@ def make_letter(family, n=0):
         kind=Letter.Kind.ORDER_WARNING,
         dedupe_key=f"test:{family.pk}:{n}",
         recipient=parent,
+        address=["1 Example Street", "Demo Town", "DT1 1ES"],
         subject=family,
         reason="Did not attend counselling or guidance on 20 June 2026",
         template="letters/base.html",
