@@ -161,6 +161,7 @@ BUILDERS = {
     # yos
     "yos.dashboard.forms.FilterForm": lambda w: {"teams": Team.objects.all()},
     "yos.views.NewPasswordForm": lambda w: {"user": w["user"]},
+    "yos.twofactor.SetupForm": lambda w: {"user": w["user"]},
     "yos.forms.SignInForm": lambda w: {"request": RequestFactory().post("/sign-in/")},
 }
 
