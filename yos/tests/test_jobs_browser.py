@@ -13,9 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def after_a_run(_roles, request):
+def after_a_run(_roles, request, settings):
     from cases.tests.factories import AdultFactory, FamilyFactory
-    from orders.tests.factories import FailureFactory, ParentingOrderFactory
+    from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
     from yos import jobs
     from yos.models import JobRun
 
@@ -29,9 +29,16 @@ def after_a_run(_roles, request):
     )
     parent = AdultFactory(family=family, first_name="Dana", preferred_language="Polish")
     parent.interpreter_needed = True
+    parent.address = "4 Mill Lane\nDemo Town\nDT2 4AB"  # a letter goes to her own address
     parent.save()
     order.parents.set([parent])
     FailureFactory(order=order, parent=parent, occurred_on=dt.date(2026, 8, 20))
+    # A warning letter is automatic only on an order in force (a requirement
+    # still running) and for a failure inside the window; this failure is
+    # older than the default 14 days, so the window is widened here
+    # (docs/domain-letters.md).
+    RequirementFactory(order=order)
+    settings.LETTER_DUE_WITHIN_DAYS = 120
     JobRun.objects.create(
         job="nightly",
         run_date=dt.date(2026, 11, 24),
