@@ -234,7 +234,10 @@ def _describe(counts) -> str:
     if set(counts) == {"failed"}:
         return "failed"
     if counts and all(isinstance(v, dict) for v in counts.values()):
-        return "; ".join(f"{k.replace('_', ' ')}: {_describe(v)}" for k, v in counts.items())
+        # Sorted: PostgreSQL's jsonb keeps keys in its own order, SQLite as written.
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {_describe(v)}" for k, v in sorted(counts.items())
+        )
     words, rest = [], dict(counts)
     if "raised" in rest:
         words.append(f"raised {_number(rest.pop('raised'), 'flag', 'flags')}")
@@ -247,7 +250,7 @@ def _describe(counts) -> str:
         words.append(f"{rest.pop('existing')} issued before")
     if "open" in rest:
         words.append(f"{rest.pop('open')} open")
-    words.extend(f"{k.replace('_', ' ')} {_describe(v)}" for k, v in rest.items())
+    words.extend(f"{k.replace('_', ' ')} {_describe(v)}" for k, v in sorted(rest.items()))
     return ", ".join(words) or "nothing to do"
 
 

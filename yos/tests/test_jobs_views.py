@@ -65,8 +65,8 @@ def test_what_a_run_did_reads_as_sentences():
     ) == [
         (
             "Parenting orders: counselling flags",
-            "Ending: raised 1 flag, resolved 0, updated 0, 2 open; "
-            "ended: raised 0 flags, resolved 1, updated 0, 0 open",
+            "Ended: raised 0 flags, resolved 1, updated 0, 0 open; "
+            "ending: raised 1 flag, resolved 0, updated 0, 2 open",
         ),
         ("Parenting contracts: warning letters", "Issued 1 letter, 4 issued before"),
         ("Cases: retention flags", "Raised 2 flags, resolved 0, updated 1, 7 open"),
@@ -86,7 +86,7 @@ def test_the_job_runs_page_and_the_supervisor_home_show_no_python_dictionaries(
     client = client_for(supervisor)
     for url in (reverse("job-runs"), reverse("home")):
         html = client.get(url).content.decode()
-        assert "Parenting orders: counselling flags. Ending: raised" in html, url
+        assert "Parenting orders: counselling flags. Ended: raised" in html, url
         assert "{'" not in html and "{&#x27;" not in html, url
 
 
