@@ -11,6 +11,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
+from cases import rules
 from cases.models import (
     Adult,
     Attendance,
@@ -171,6 +172,8 @@ class ChildForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
         help_texts = {
             "responsible_authority": "The local authority that looks after the child or "
             "supports the care leaver",
+            "care_status": "A care leaver is aged 16 or over; a younger child in care is a "
+            "looked-after child",
         }
         widgets = {
             "gender": forms.RadioSelect,
@@ -382,18 +385,52 @@ class CaseOpenForm(CaseForm):
         self.fields["confirm_age"].widget = forms.CheckboxInput()
 
 
-class CaseCloseForm(GDSFormMixin, VersionedFormMixin, forms.Form):
-    submit_label = "Close case"
+class CaseCloseForm(GDSFormMixin, forms.Form):
+    """The case manager asks a supervisor to close the case (PRODUCT.md:
+    supervisors approve case closure)."""
+
+    submit_label = "Ask a supervisor to close the case"
     closed_on = GDSDateField(label="Date closed")
     closure_reason = forms.CharField(label="Reason for closing", widget=_textarea())
     outcome = forms.CharField(label="Outcome (optional)", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from cases.rules import CLOSURE_REASON_REQUIRED
-
         self.fields["closed_on"].error_messages["required"] = CLOSED_ON_REQUIRED
-        self.fields["closure_reason"].error_messages["required"] = CLOSURE_REASON_REQUIRED
+        self.fields["closure_reason"].error_messages["required"] = rules.CLOSURE_REASON_REQUIRED
+        self.fields[
+            "closed_on"
+        ].help_text = (
+            "The day the work ended: today or in the past. A supervisor approves the closure"
+        )
+
+
+APPROVE = "approve"
+REFUSE = "refuse"
+
+
+class ClosureDecisionForm(GDSFormMixin, forms.Form):
+    """A supervisor approves or refuses a request to close a case."""
+
+    submit_label = "Save decision"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve: close the case"), (REFUSE, "Refuse: the case stays open")],
+        widget=forms.RadioSelect,
+        error_messages={"required": rules.DECISION_REQUIRED},
+    )
+    refusal_reason = forms.CharField(
+        label="Reason for refusing (if you refuse)",
+        required=False,
+        widget=_textarea(),
+        help_text="The case manager sees it on the case page",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == REFUSE and not (data.get("refusal_reason") or "").strip():
+            self.add_error("refusal_reason", rules.REFUSAL_REASON_REQUIRED)
+        return data
 
 
 # --- Sessions -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import rules
 from yos.lib.dates import age_on
 from yos.lib.models import DomainModel, new_reference
 
@@ -123,6 +124,16 @@ class Child(DomainModel):
         """Age today in whole years, derived from the date of birth (never stored)."""
         return age_on(self.date_of_birth, timezone.localdate())
 
+    @property
+    def care_status_notice(self) -> str:
+        """The child page's notice for a care leaver recorded before the age rule
+        (docs/domain-cases.md: such records are not changed; the page asks)."""
+        if self.care_status != CareStatus.CARE_LEAVER:
+            return ""
+        if self.age >= rules.CARE_LEAVER_MIN_AGE:
+            return ""
+        return rules.CARE_LEAVER_UNDER_16_NOTICE.format(age=self.age)
+
     def save(self, *args, **kwargs):
         if not self.reference:
             # A reference that reveals neither the name nor the date of birth.
@@ -197,7 +208,11 @@ class AdultChild(DomainModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["adult", "child"], name="one_link_per_adult_child")
+            models.UniqueConstraint(
+                fields=["adult", "child"],
+                name="one_link_per_adult_child",
+                violation_error_message=rules.ADULT_ALREADY_LINKED,
+            )
         ]
 
     def __str__(self) -> str:
@@ -264,16 +279,19 @@ class Case(DomainModel):
                 condition=models.Q(closed_on__isnull=True)
                 | models.Q(closed_on__gte=models.F("referred_on")),
                 name="case_closed_after_referred",
+                violation_error_message=rules.CLOSED_BEFORE_REFERRED,
             ),
             models.CheckConstraint(
                 condition=models.Q(opened_on__isnull=True)
                 | models.Q(opened_on__gte=models.F("referred_on")),
                 name="case_opened_after_referred",
+                violation_error_message=rules.OPENED_BEFORE_REFERRED,
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="closed")
                 | (models.Q(closed_on__isnull=False) & ~models.Q(closure_reason="")),
                 name="case_closed_has_date_and_reason",
+                violation_error_message=rules.CLOSED_NEEDS_DATE_AND_REASON,
             ),
         ]
 
@@ -299,6 +317,8 @@ class SessionKind(models.TextChoices):
     FAMILY = "family", "Family"
     PARENTING = "parenting", "Parenting session"
     HOME_VISIT = "home_visit", "Home visit"
+    # Seed 003: "surveillance monitoring (statutory orders only)".
+    MONITORING = "monitoring", "Surveillance or monitoring"
 
 
 class Attendance(models.TextChoices):
@@ -330,6 +350,7 @@ class Session(DomainModel):
             models.CheckConstraint(
                 condition=~models.Q(attendance="excused") | ~models.Q(absence_reason=""),
                 name="session_excused_has_reason",
+                violation_error_message=rules.EXCUSED_ABSENCE_NEEDS_REASON,
             ),
         ]
 
@@ -338,3 +359,65 @@ class Session(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:session-edit", args=[self.pk])
+
+
+class ClosureRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a supervisor"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class CaseClosureRequest(DomainModel):
+    """A case manager's request to close a case, decided by a supervisor of the
+    family's team (PRODUCT.md: supervisors approve case closure). Approval
+    closes the case through cases.services.case_close, with what it proposes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_requests")
+    status = models.CharField(
+        max_length=10, choices=ClosureRequestStatus.choices, default=ClosureRequestStatus.PENDING
+    )
+    closed_on = models.DateField("date closed (proposed)")
+    closure_reason = models.TextField("reason for closing")
+    outcome = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField("reason for refusing", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_closure_request_per_case",
+                violation_error_message=rules.CLOSURE_ALREADY_REQUESTED,
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(closure_reason=""),
+                name="closure_request_has_reason",
+                violation_error_message=rules.CLOSURE_REASON_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="closure_refusal_has_reason",
+                violation_error_message=rules.REFUSAL_REASON_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | (models.Q(decided_by__isnull=False) & models.Q(decided_at__isnull=False)),
+                name="closure_decision_has_who_and_when",
+                violation_error_message=rules.DECISION_NEEDS_WHO_AND_WHEN,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to close case {self.case.reference}"
+
+    def get_absolute_url(self) -> str:
+        return self.case.get_absolute_url() + "#closure"

@@ -38,8 +38,40 @@ ATTENDANCE_BEFORE_SESSION = (
     "You can only record attendance once the session has started: leave it as planned"
 )
 
+UNDER_AGE_OF_RESPONSIBILITY = (
+    "A child under 10 cannot be guilty of an offence, so this kind of case cannot be "
+    "opened: the child was {age} on {on}. Choose prevention work instead"
+)
+CARE_LEAVER_UNDER_16 = (
+    "A care leaver must be aged 16 or over: this child is {age}. If the child is in "
+    "the care of a local authority now, choose looked-after child"
+)
+CARE_LEAVER_UNDER_16_NOTICE = (
+    "Recorded as a care leaver but aged {age}: a care leaver is aged 16 or over. "
+    "Check the looked-after status"
+)
+MONITORING_ONLY_ON_COURT_ORDERS = (
+    "Surveillance or monitoring can only be recorded on a court order case "
+    "(referral order, youth rehabilitation order or detention and training order)"
+)
+CLOSURE_ALREADY_REQUESTED = (
+    "Closure of this case has already been asked for: a supervisor will decide"
+)
+REFUSAL_REASON_REQUIRED = "Enter the reason for refusing to close the case"
+DECISION_REQUIRED = "Select whether to approve or refuse the closure"
+CLOSED_NEEDS_DATE_AND_REASON = "A closed case needs the date closed and the reason for closing"
+DECISION_NEEDS_WHO_AND_WHEN = "A closure decision records who made it and when"
+ADULT_ALREADY_LINKED = (
+    "This adult's relationship to this child is already recorded: change it instead"
+)
+CLOSURE_NOT_YOURS = "Only the case manager of this family can ask to close the case"
+CLOSURE_DECIDER_ONLY = "Only a supervisor of this family's team can decide on closing the case"
+REQUEST_ALREADY_DECIDED = "This closure request has already been decided"
+
 PREVENTION_AGES = range(7, 18)  # 7 to 17 inclusive (seed 003)
 ADULTHOOD = 18
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10  # Children and Young Persons Act 1933 s.50
+CARE_LEAVER_MIN_AGE = 16  # Children Act 1989 s.23A, Sch. 2 para. 19B (Leaving Care Act 2000)
 
 
 def date_of_birth_problem(date_of_birth: date, today: date) -> str | None:
@@ -66,6 +98,59 @@ def statutory_age_problem(
         return ("offence_date", OFFENCE_BEFORE_BIRTH)
     if age_on(date_of_birth, offence_date) >= ADULTHOOD:
         return ("offence_date", STATUTORY_NOT_UNDER_18)
+    return None
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def criminal_responsibility_problem(
+    *,
+    kind: str,
+    offence_kinds: set[str],
+    date_of_birth: date,
+    offence_date: date | None,
+    referred_on: date | None,
+) -> str | None:
+    """The refusal when a case that follows an offence is for a child under 10.
+
+    Children and Young Persons Act 1933 s.50: "It shall be conclusively
+    presumed that no child under the age of ten years can be guilty of any
+    offence." The age is taken on the offence date; where none is recorded,
+    on the date referred (the latest the offence can have been). Prevention
+    and parenting work are not in offence_kinds and stay allowed.
+    """
+    if kind not in offence_kinds:
+        return None
+    on = offence_date or referred_on
+    if on is None or on < date_of_birth:
+        return None
+    age = age_on(date_of_birth, on)
+    if age >= AGE_OF_CRIMINAL_RESPONSIBILITY:
+        return None
+    return UNDER_AGE_OF_RESPONSIBILITY.format(age=age, on=long_date(on))
+
+
+def care_leaver_age_problem(
+    *, care_status: str, care_leaver_value: str, date_of_birth: date | None, today: date
+) -> str | None:
+    """Care-leaver status is for young people aged 16 or over (Children (Leaving
+    Care) Act 2000: a "relevant child" ... "is aged sixteen or seventeen")."""
+    if care_status != care_leaver_value or date_of_birth is None or date_of_birth >= today:
+        return None
+    age = age_on(date_of_birth, today)
+    if age >= CARE_LEAVER_MIN_AGE:
+        return None
+    return CARE_LEAVER_UNDER_16.format(age=age)
+
+
+def monitoring_problem(
+    *, session_kind: str, monitoring_value: str, case_kind: str, court_order_kinds: set[str]
+) -> str | None:
+    """Seed 003: "surveillance monitoring (statutory orders only)"."""
+    if session_kind == monitoring_value and case_kind not in court_order_kinds:
+        return MONITORING_ONLY_ON_COURT_ORDERS
     return None
 
 

@@ -32,9 +32,11 @@ from cases.models import (
     AdultChild,
     Attendance,
     Case,
+    CaseClosureRequest,
     CaseStatus,
     Child,
     ChildView,
+    ClosureRequestStatus,
     Family,
     Session,
 )
@@ -548,8 +550,42 @@ def unallocated_families(user: User) -> QuerySet[Family]:
     return access.visible(user, Family).filter(case_manager__isnull=True).select_related("team")
 
 
+def case_closure_state(user: User, case: Case) -> dict:
+    """What the case page shows of closure: the request waiting for a decision,
+    the latest decision, and which of the two actions this user may take."""
+    requests = list(
+        case.closure_requests.select_related("requested_by", "decided_by").order_by(
+            "-requested_at", "-id"
+        )
+    )
+    pending = next((r for r in requests if r.status == ClosureRequestStatus.PENDING), None)
+    decided = next((r for r in requests if r.status != ClosureRequestStatus.PENDING), None)
+    is_open = case.status != CaseStatus.CLOSED
+    return {
+        "closure_pending": pending,
+        "closure_decided": decided,
+        "can_request_closure": is_open
+        and pending is None
+        and access.can_request_case_closure(user, case),
+        "can_decide_closure": is_open
+        and pending is not None
+        and access.can_decide_case_closure(user, case),
+    }
+
+
+def closure_requests_waiting(user: User) -> QuerySet[CaseClosureRequest]:
+    """Requests to close a case of the supervisor's teams, oldest first."""
+    return (
+        access.visible(user, CaseClosureRequest)
+        .filter(status=ClosureRequestStatus.PENDING)
+        .select_related("case", "case__child", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
 def home_panels(user: User) -> list[dict]:
-    """My caseload for a case manager; families awaiting allocation for a supervisor."""
+    """My caseload for a case manager; families awaiting allocation and closure
+    requests awaiting a decision for a supervisor."""
     role = access.role_of(user)
     if role == Role.CASE_MANAGER:
         families = caseload(user)
@@ -565,6 +601,10 @@ def home_panels(user: User) -> list[dict]:
             {
                 "template": "cases/includes/unallocated_panel.html",
                 "families": list(unallocated_families(user)),
-            }
+            },
+            {
+                "template": "cases/includes/closure_requests_panel.html",
+                "requests": list(closure_requests_waiting(user)),
+            },
         ]
     return []

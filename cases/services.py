@@ -17,12 +17,15 @@ from cases.models import (
     Attendance,
     CareStatus,
     Case,
+    CaseClosureRequest,
     CaseKind,
     CaseStatus,
     Child,
     ChildView,
+    ClosureRequestStatus,
     Family,
     Session,
+    SessionKind,
 )
 from yos import access
 from yos.extensions import collect
@@ -123,6 +126,13 @@ def _child_rules(child: Child) -> None:
         authority=child.responsible_authority,
     ):
         errors["responsible_authority"] = problem
+    if problem := rules.care_leaver_age_problem(
+        care_status=child.care_status,
+        care_leaver_value=CareStatus.CARE_LEAVER,
+        date_of_birth=child.date_of_birth,
+        today=timezone.localdate(),
+    ):
+        errors["care_status"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -234,6 +244,14 @@ def _case_rules(case: Case) -> None:
         offence_date=case.offence_date,
     ):
         errors[problem[0]] = problem[1]
+    if problem := rules.criminal_responsibility_problem(
+        kind=case.kind,
+        offence_kinds=CaseKind.statutory(),
+        date_of_birth=case.child.date_of_birth,
+        offence_date=case.offence_date,
+        referred_on=case.referred_on,
+    ):
+        errors["kind"] = problem
     errors.update(
         rules.case_dates_problems(
             referred_on=case.referred_on, opened_on=case.opened_on, closed_on=case.closed_on
@@ -291,22 +309,14 @@ def case_closure_blockers(case: Case, on: date) -> list[str]:
     return collect("case_closure_blockers", case, on)
 
 
-@transaction.atomic
-def case_close(
-    *,
-    case: Case,
-    closed_on: date,
-    closure_reason: str,
-    by: User,
-    outcome: str = "",
-    loaded_version: int | None = None,
-) -> Case:
-    """Close case with a reason, unless another app says it must stay open."""
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(rules.CASE_ALREADY_CLOSED)
+def _closure_problems(case: Case, closed_on: date | None, closure_reason: str) -> dict:
+    """{field: [messages]} why case cannot be closed on closed_on with this
+    reason: the reason, the dates, and every app's blockers on that date."""
     errors: dict[str, list[str]] = {}
     if problem := rules.closure_reason_problem(closure_reason):
         errors["closure_reason"] = [problem]
+    if closed_on is None:
+        return errors
     dates = rules.case_dates_problems(
         referred_on=case.referred_on, opened_on=case.opened_on, closed_on=closed_on
     )
@@ -317,7 +327,27 @@ def case_close(
         errors["closed_on"] = [rules.CLOSED_IN_FUTURE]
     if blockers := case_closure_blockers(case, closed_on):
         errors["__all__"] = blockers
-    if errors:
+    return errors
+
+
+@transaction.atomic
+def case_close(
+    *,
+    case: Case,
+    closed_on: date,
+    closure_reason: str,
+    by: User,
+    outcome: str = "",
+    loaded_version: int | None = None,
+) -> Case:
+    """Close case with a reason, unless another app says it must stay open.
+
+    The closure step itself: from the app it runs when a supervisor approves a
+    case manager's request (case_closure_approve); nobody closes a case from a
+    page directly (docs/domain-cases.md)."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(rules.CASE_ALREADY_CLOSED)
+    if errors := _closure_problems(case, closed_on, closure_reason):
         raise ValidationError(errors)
     case.status = CaseStatus.CLOSED
     case.closed_on = closed_on
@@ -327,11 +357,103 @@ def case_close(
     return save_if_current(case, loaded_version, by=by)
 
 
+# --- Closure requests (PRODUCT.md: supervisors approve case closure) -------------
+
+
+def pending_closure_request(case: Case) -> CaseClosureRequest | None:
+    return case.closure_requests.filter(status=ClosureRequestStatus.PENDING).first()
+
+
+@transaction.atomic
+def case_closure_request(
+    *, case: Case, closed_on: date, closure_reason: str, by: User, outcome: str = ""
+) -> CaseClosureRequest:
+    """The case manager asks to close case on closed_on for closure_reason.
+    Refused when it could not be closed so (the same checks as the closure
+    itself, on that date), or while another request waits for a decision."""
+    if not access.can_request_case_closure(by, case):
+        raise PermissionDenied(rules.CLOSURE_NOT_YOURS)
+    case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(rules.CASE_ALREADY_CLOSED)
+    if pending_closure_request(case):
+        raise ValidationError(rules.CLOSURE_ALREADY_REQUESTED)
+    if errors := _closure_problems(case, closed_on, closure_reason):
+        raise ValidationError(errors)
+    request = CaseClosureRequest(
+        case=case,
+        closed_on=closed_on,
+        closure_reason=closure_reason.strip(),
+        outcome=outcome.strip(),
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    _save(request, by=by)
+    return request
+
+
+def _lock_pending(request: CaseClosureRequest, by: User) -> CaseClosureRequest:
+    if not access.can_decide_case_closure(by, request.case):
+        raise PermissionDenied(rules.CLOSURE_DECIDER_ONLY)
+    request = CaseClosureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ClosureRequestStatus.PENDING:
+        raise ValidationError(rules.REQUEST_ALREADY_DECIDED)
+    return request
+
+
+@transaction.atomic
+def case_closure_approve(*, request: CaseClosureRequest, by: User) -> CaseClosureRequest:
+    """A supervisor approves: the case closes on the proposed date with the
+    proposed reason, through case_close (its blockers judged on that date, so
+    a requirement added since the request still keeps the case open)."""
+    request = _lock_pending(request, by)
+    case = Case.objects.select_for_update().select_related("child").get(pk=request.case_id)
+    case_close(
+        case=case,
+        closed_on=request.closed_on,
+        closure_reason=request.closure_reason,
+        outcome=request.outcome,
+        by=by,
+    )
+    request.status = ClosureRequestStatus.APPROVED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.version += 1
+    _save(request, by=by)
+    return request
+
+
+@transaction.atomic
+def case_closure_refuse(
+    *, request: CaseClosureRequest, refusal_reason: str, by: User
+) -> CaseClosureRequest:
+    """A supervisor refuses, with a reason the case manager reads on the case page."""
+    request = _lock_pending(request, by)
+    if not (refusal_reason or "").strip():
+        raise ValidationError({"refusal_reason": rules.REFUSAL_REASON_REQUIRED})
+    request.status = ClosureRequestStatus.REFUSED
+    request.refusal_reason = refusal_reason.strip()
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.version += 1
+    _save(request, by=by)
+    return request
+
+
 # --- Sessions -------------------------------------------------------------------
 
 
 CASE_CLOSED_NO_SESSION = "This case is closed: you cannot record a session on it"
 CASE_CLOSED_SESSION_CHANGE = "This case is closed: you cannot change its sessions"
+
+
+def _monitoring_problem(session_kind: str, case_kind: str) -> str | None:
+    return rules.monitoring_problem(
+        session_kind=session_kind,
+        monitoring_value=SessionKind.MONITORING,
+        case_kind=case_kind,
+        court_order_kinds=CaseKind.court_orders(),
+    )
 
 
 def _session_rules(session: Session) -> None:
@@ -358,8 +480,11 @@ def session_record(
     notes: str = "",
 ) -> Session:
     """A planned session, or one already held with its attendance."""
-    if Case.objects.filter(pk=case.pk, status=CaseStatus.CLOSED).exists():
+    current = Case.objects.filter(pk=case.pk).values("status", "kind").get()
+    if current["status"] == CaseStatus.CLOSED:
         raise ValidationError(CASE_CLOSED_NO_SESSION)
+    if problem := _monitoring_problem(kind, current["kind"]):
+        raise ValidationError({"kind": problem})
     session = Session(
         case=case,
         kind=kind,
@@ -379,8 +504,14 @@ def session_update(
     *, session: Session, changes: dict, loaded_version: int | None, by: User
 ) -> Session:
     """Change a session, e.g. record the attendance of a planned one."""
-    if Case.objects.filter(pk=session.case_id, status=CaseStatus.CLOSED).exists():
+    current = Case.objects.filter(pk=session.case_id).values("status", "kind").get()
+    if current["status"] == CaseStatus.CLOSED:
         raise ValidationError(CASE_CLOSED_SESSION_CHANGE)
+    # A session already recorded as monitoring keeps its kind (docs/domain-cases.md);
+    # only making one a monitoring session is refused off a court order.
+    if changes.get("kind", session.kind) != session.kind:
+        if problem := _monitoring_problem(changes["kind"], current["kind"]):
+            raise ValidationError({"kind": problem})
     for name, value in changes.items():
         setattr(session, name, value)
     if session.attendance != Attendance.EXCUSED:

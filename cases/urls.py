@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/<int:pk>/history", views.case_history, name="case-history"),
     path("cases/<int:pk>/edit", views.edit_case, name="edit-case"),
     path("cases/<int:pk>/close", views.close_case, name="close-case"),
+    path("cases/<int:pk>/closure-decision", views.decide_closure, name="decide-closure"),
     path("cases/<int:pk>/sessions/new", views.record_session, name="record-session"),
     path("sessions/<int:pk>/edit", views.session_edit, name="session-edit"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors, services
 from cases.forms import (
+    APPROVE,
     STALE_RECORD,
     AdultCreateForm,
     AdultForm,
@@ -25,6 +26,7 @@ from cases.forms import (
     ChildForm,
     ChildSearchForm,
     ChildViewForm,
+    ClosureDecisionForm,
     FamilyCreateForm,
     FamilyForm,
     SessionForm,
@@ -502,6 +504,7 @@ def open_case(request: HttpRequest, pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_page(request.user, pk)
     log_read(request, case)
+    closure = selectors.case_closure_state(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
@@ -509,6 +512,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "tabs": case_tabs(request, case),
             "can_change": access.can_change(request.user, case),
+            **closure,
         },
     )
 
@@ -520,7 +524,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         template="cases/history.html",
-        records=[case, *case.sessions.all()],
+        records=[case, *case.sessions.all(), *case.closure_requests.all()],
         context={"title": f"Case {case.reference}", "tabs": case_tabs(request, case)},
     )
 
@@ -551,22 +555,60 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 @access.policy(*CASEWORK)
 def close_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case manager asks a supervisor to close the case."""
     case = access.get_for_user(request.user, Case.objects.select_related("child"), pk, write=True)
-    form = CaseCloseForm(
-        request.POST if request.method == "POST" else None, initial={"loaded_version": case.version}
-    )
+    form = CaseCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_close(case=case, by=request.user, **form.cleaned_data)
-        except StaleRecord:
-            form.add_error(None, STALE_RECORD)
+            services.case_closure_request(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Case closed")
+            messages.success(request, "Closure asked for: a supervisor of the team will decide")
             return redirect(case)
     return _form_page(
-        request, form, title="Close the case", caption=str(case), back_url=case.get_absolute_url()
+        request,
+        form,
+        title="Ask to close the case",
+        caption=str(case),
+        back_url=case.get_absolute_url(),
+    )
+
+
+@GET_POST
+@access.policy(Role.SUPERVISOR)
+def decide_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor of the family's team approves (the case closes) or refuses
+    the request waiting on this case."""
+    case = access.get_for_user(request.user, Case.objects.select_related("child"), pk)
+    pending = services.pending_closure_request(case)
+    form = ClosureDecisionForm(request.POST if request.method == "POST" and pending else None)
+    if pending and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == APPROVE:
+                services.case_closure_approve(request=pending, by=request.user)
+            else:
+                services.case_closure_refuse(
+                    request=pending, refusal_reason=data["refusal_reason"], by=request.user
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = "Closure approved: the case is closed"
+            messages.success(request, done if data["decision"] == APPROVE else "Closure refused")
+            return redirect(case)
+    return render(
+        request,
+        "cases/closure_decision.html",
+        {
+            "form": form,
+            "case": case,
+            "pending": pending,
+            "title": "Decide on closing the case",
+            "caption": str(case),
+            "back_url": case.get_absolute_url(),
+        },
     )
 
 

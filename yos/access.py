@@ -61,6 +61,7 @@ RULES: dict[str, Rule] = {
     "cases.AdultChild": Rule(family="child__family"),
     "cases.Case": Rule(family="child__family"),
     "cases.Session": Rule(family="case__child__family"),
+    "cases.CaseClosureRequest": Rule(family="case__child__family"),
     # orders
     "orders.ParentingOrder": Rule(family="child__family"),
     "orders.OrderRequirement": Rule(family="order__child__family"),
@@ -263,6 +264,22 @@ def can_allocate(user: User) -> bool:
 def can_approve(user: User) -> bool:
     """Approvals (breach referral, contract termination, case closure): supervisors."""
     return role_of(user) == Role.SUPERVISOR
+
+
+def can_request_case_closure(user: User, case) -> bool:
+    """Asking to close a case: the family's allocated case manager (they may no
+    longer close it themselves: a supervisor decides, PRODUCT.md)."""
+    if role_of(user) != Role.CASE_MANAGER:
+        return False
+    return can_change(user, case)
+
+
+def can_decide_case_closure(user: User, case) -> bool:
+    """Approving or refusing a closure request: a supervisor of the family's
+    team (or a service-wide supervisor), never a case manager."""
+    if not can_approve(user):
+        return False
+    return visible(user, type(case)).filter(pk=case.pk).exists()
 
 
 def allocatable_case_managers(user: User, team_ids_: Iterable[int] | None = None) -> QuerySet:
