@@ -361,6 +361,17 @@ class CaseForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
             "offence_date"
         ].help_text = "Needed for every kind of work except prevention and parenting support"
 
+    def clean(self):
+        """The date order (referred ≤ opened) next to its field, before the
+        database constraint behind it would speak (issue 17)."""
+        data = super().clean()
+        problems = rules.case_dates_problems(
+            referred_on=data.get("referred_on"), opened_on=data.get("opened_on"), closed_on=None
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
+
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 

@@ -30,6 +30,7 @@ LENGTH_REASON_NEEDED = (
 )
 END_BEFORE_START = "The end date must be after the start date"
 NO_PARENTS = "Select the parents the contract is with"
+PARENT_CHOSEN_TWICE = "Choose each parent or carer once"
 SEPARATE_NEEDS_ONE_PARENT = "A separate contract is with one parent only: select one parent"
 PRESENT_AND_UNRESPONSIVE = "A parent who was present cannot also be recorded as unresponsive"
 UNSIGNED_PARENT = "{name} has not signed"
@@ -159,8 +160,12 @@ def parent_choice_problems(
     unresponsive_ids: Iterable[int] = (),
 ) -> list[str]:
     """One contract with all parents, or separate contracts per parent (seed 001)."""
-    parents = set(parent_ids)
+    chosen = list(parent_ids)
+    parents = set(chosen)
     problems = []
+    if len(chosen) != len(parents):
+        # Before the database's one_link_per_contract_adult would answer in its words.
+        problems.append(PARENT_CHOSEN_TWICE)
     if not parents:
         problems.append(NO_PARENTS)
     elif separate and len(parents) != 1:
