@@ -221,6 +221,7 @@ def seed(ctx: dict) -> None:
     users, teams, schools = ctx["users"], ctx["teams"], ctx["schools"]
     today = timezone.localdate()
     families = []
+    asked = False
     for n, (name, cm, team, children, adults, cases) in enumerate(FAMILIES):
         author = users[cm] if cm else users["casemanager"]
         family = services.family_create(
@@ -289,6 +290,16 @@ def seed(ctx: dict) -> None:
                     outcome="Completed",
                     by=author,
                 )
+            elif cm and not asked and kind in CaseKind.court_orders():
+                # One closure waiting for a supervisor's decision (their home page).
+                services.case_closure_request(
+                    case=case,
+                    closed_on=today - timedelta(days=1),
+                    closure_reason="The order's work is complete; the panel signed it off.",
+                    outcome="Completed",
+                    by=author,
+                )
+                asked = True
         for i, child in enumerate(made[:1]):
             services.child_view_record(
                 child=child,

@@ -1,7 +1,7 @@
 """The demo seeder: a dozen invented families, re-runnable."""
 
 from cases import demo
-from cases.models import Attendance, Case, CaseStatus, Family, Session
+from cases.models import Attendance, Case, CaseClosureRequest, CaseStatus, Family, Session
 from yos.management.commands.seed_demo import seed_base
 
 
@@ -17,6 +17,10 @@ def test_it_seeds_a_dozen_families_and_fills_the_context(db):
     assert any(not link.resident for a in ctx["adults"] for link in a.child_links.all())
     assert Session.objects.filter(attendance=Attendance.UNEXCUSED).exists()
     assert Session.objects.filter(attendance=Attendance.PLANNED).exists()
+    # One closure waits for a supervisor's decision, asked for by its case manager.
+    waiting = CaseClosureRequest.objects.get(status="pending")
+    assert waiting.requested_by == waiting.case.child.family.case_manager
+    assert waiting.case.status == CaseStatus.OPEN
 
 
 def test_running_it_twice_adds_nothing_and_still_fills_the_context(db):
