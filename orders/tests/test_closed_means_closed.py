@@ -54,7 +54,6 @@ def _failure(order, by, **extra):
         parent=order.parents.get(),
         occurred_on=dt.date(2026, 12, 1),
         description="Child out after the curfew",
-        excuse=Excuse.NOT_ACCEPTED,
         by=by,
         **extra,
     )
@@ -65,7 +64,7 @@ def _session(order, by):
         case=order.case,
         order=order,
         held_on=AFTER,
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=order.parents.get(),
         by=by,
     )
