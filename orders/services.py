@@ -361,7 +361,9 @@ def failure_explanation_record(
 
 @transaction.atomic
 def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachReferral:
-    """A case manager asks for a failure to be referred for prosecution."""
+    """A case manager asks for a failure to be referred for prosecution: only
+    once its warning is due (the parent was asked; rules.failure_warning_due)."""
+    failure = FailureToComply.objects.select_for_update().get(pk=failure.pk)
     if failure.excuse == Excuse.ACCEPTED:
         raise ValidationError(EXCUSE_ACCEPTED_NO_REFERRAL)
     if not rules.failure_warning_due(failure, timezone.localdate()):

@@ -19,7 +19,7 @@ from cases.models import Attendance as CaseAttendance
 from cases.models import CaseStatus, SessionKind
 from cases.tests.factories import CaseFactory, SessionFactory
 from orders import services
-from orders.models import Attendance, Excuse, FailureKind, RequirementKind
+from orders.models import Attendance, FailureKind, RequirementKind
 from orders.tests.factories import ParentingOrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from orders import jobs, rules, selectors, services
-from orders.models import Attendance, Excuse, FailureKind, OrderStatus, ParentingOrder
+from orders.models import Attendance, FailureKind, OrderStatus, ParentingOrder
 from orders.tests.factories import ParentingOrderFactory, RequirementFactory
 from yos.lib.audit import system_user
 from yos.models import Flag, Letter
