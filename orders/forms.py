@@ -164,18 +164,11 @@ class ConditionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         order = self.instance.order
         self.fields["kind"].choices = ConditionKind.choices
-        self.fields["details"].error_messages["required"] = rules_details_message(
-            self.data.get("kind") if self.is_bound else None
-        )
+        # The model's clean gives the message for the kind (one message, not two).
+        self.fields["details"].required = False
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("starts_on", order.made_on)
             self.initial.setdefault("ends_on", order.latest_requirement_end)
-
-
-def rules_details_message(kind: str | None) -> str:
-    from orders.models import CONDITION_DETAILS_NEEDED
-
-    return CONDITION_DETAILS_NEEDED.get(kind or "other", CONDITION_DETAILS_NEEDED["other"])
 
 
 class SessionForm(GDSFormMixin, forms.Form):

@@ -434,7 +434,7 @@ class OrderCondition(DomainModel):
         ParentingOrder, on_delete=models.PROTECT, related_name="order_conditions"
     )
     kind = models.CharField("condition", max_length=20, choices=ConditionKind.choices)
-    details = models.TextField("details")
+    details = models.TextField("details", blank=True)  # clean() asks for it in words
     starts_on = models.DateField("from")
     ends_on = models.DateField("to")
 
