@@ -308,7 +308,7 @@ class ExplanationForm(GDSFormMixin, forms.Form):
             self.add_error("explanation_on", rules.EXPLANATION_DATE_NEEDED[status])
         if day and day > timezone.localdate():
             self.add_error("explanation_on", "The date must be today or in the past")
-        elif day and day < self.failure.occurred_on:
+        elif day and self.failure.occurred_on and day < self.failure.occurred_on:
             self.add_error(
                 "explanation_on",
                 rules.EXPLANATION_DATE_BEFORE_FAILURE.format(
