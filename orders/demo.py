@@ -16,7 +16,9 @@ from cases.models import Adult, AdultChild, Case, CaseKind, CaseStatus, Child, F
 from orders import rules, services
 from orders.models import (
     Attendance,
+    ConditionKind,
     Excuse,
+    ExplanationStatus,
     FailureKind,
     OrderSession,
     ParentingOrder,
@@ -119,11 +121,14 @@ def seed(ctx: dict) -> None:
 
     # 1. Counselling enforceable, ending this month; a missed session awaiting a breach decision.
     made = _made_so_counselling_ends_this_month(today)
-    first = order(
-        0,
-        made,
-        StatutoryBasis.SA_2020_S366,
-        conditions="Ensure the child is at home between 8pm and 7am.",
+    first = order(0, made, StatutoryBasis.SA_2020_S366)
+    services.condition_add(
+        order=first,
+        kind=ConditionKind.AT_HOME,
+        details="between 8pm and 7am",
+        starts_on=made,
+        ends_on=made + relativedelta(months=6),
+        by=by,
     )
     services.requirement_add(
         order=first,
@@ -143,9 +148,16 @@ def seed(ctx: dict) -> None:
         case=first.case,
         order=first,
         held_on=made + timedelta(days=21),
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=first.parents.first(),
-        explanation="Said they had forgotten.",
+        by=by,
+    )
+    failure = services.failure_explanation_record(
+        failure=failure,
+        status=ExplanationStatus.GIVEN,
+        on=made + timedelta(days=22),
+        explanation="you had forgotten the appointment",
+        excuse=Excuse.NOT_ACCEPTED,
         by=by,
     )
     services.referral_request(
@@ -172,7 +184,7 @@ def seed(ctx: dict) -> None:
         case=second.case,
         order=second,
         held_on=today - timedelta(days=10),
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         by=by,
     )  # after counselling ended: voluntary, so no failure to comply
 
@@ -191,7 +203,12 @@ def seed(ctx: dict) -> None:
         parent=third.parents.first(),
         occurred_on=made + timedelta(days=14),
         description="Did not attend a counselling or guidance session",
-        excuse=Excuse.NOT_ACCEPTED,
+        by=by,
+    )
+    old = services.failure_explanation_record(
+        failure=old,
+        status=ExplanationStatus.NOT_REACHED,
+        on=made + timedelta(days=15),
         by=by,
     )
     referral = services.referral_request(failure=old, reason="Missed the first session.", by=by)

@@ -6,11 +6,15 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Adult, Case
+from orders import rules
 from orders.models import (
     Attendance,
+    ConditionKind,
     Excuse,
+    ExplanationStatus,
     FailureKind,
     FailureToComply,
+    OrderCondition,
     OrderRequirement,
     ParentingOrder,
     RequirementKind,
@@ -32,6 +36,10 @@ SELECT_EXCUSE = "Select whether the explanation was accepted as a reasonable exc
 ENTER_REFERRAL_REASON = "Enter why the failure should be referred for prosecution"
 SELECT_DECISION = "Select whether you approve or decline the referral"
 ENTER_DECISION_REASON = "Enter the reason for your decision"
+SELECT_CONDITION_KIND = "Select the kind of condition"
+ENTER_EXCUSED_REASON = "Enter the reasonable excuse the parent gave"
+SELECT_EXPLANATION_STEP = "Select what happened when you asked the parent for a reason"
+ENTER_DESCRIPTION = "Enter what happened"
 
 
 def _not_future(value, message):
@@ -52,8 +60,8 @@ class OrderForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "court",
             "made_on",
             "basis",
-            "conditions",
             "programme_omitted",
+            "earlier_order",
             "programme_omitted_note",
             "residential",
             "residential_more_effective",
@@ -63,10 +71,11 @@ class OrderForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "parents": "Parents or carers the order binds",
             "court": "Court",
             "basis": "Statutory basis",
-            "conditions": "Conditions attached (optional)",
             "programme_omitted": "The counselling or guidance programme was omitted because "
             "the parent has had a parenting order before",
-            "programme_omitted_note": "Earlier parenting order (if the programme was omitted)",
+            "earlier_order": "The earlier parenting order (if the programme was omitted)",
+            "programme_omitted_note": "If the earlier order is not recorded in this system, "
+            "describe it: the court and the date it was made",
             "residential": "The programme is residential",
             "residential_more_effective": "The court found a residential programme likely to be "
             "more effective than a non-residential one",
@@ -74,8 +83,7 @@ class OrderForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "life proportionate",
         }
         help_texts = {
-            "conditions": "For example, ensure the child does not visit a named place "
-            "unsupervised, or is at home between set times.",
+            "earlier_order": "Orders recorded here that bound a parent or carer of this family.",
         }
         widgets = {
             "parents": forms.CheckboxSelectMultiple,
@@ -92,6 +100,18 @@ class OrderForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         child = self.instance.child
         self.fields["parents"].queryset = Adult.objects.filter(family_id=child.family_id)
         self.fields["basis"].choices = StatutoryBasis.choices
+        earlier = self.fields["earlier_order"]
+        earlier.queryset = (
+            ParentingOrder.objects.filter(parents__family_id=child.family_id)
+            .exclude(pk=self.instance.pk)
+            .distinct()
+            .select_related("child")
+            .order_by("-made_on", "-id")
+        )
+        earlier.label_from_instance = lambda o: (
+            f"Made {rules.long_date(o.made_on)} by {o.court} (about {o.child.full_name})"
+        )
+        earlier.empty_label = "Not recorded in this system"
 
     def clean_made_on(self):
         return _not_future(self.cleaned_data.get("made_on"), MADE_ON_FUTURE)
@@ -123,15 +143,45 @@ class RequirementForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         self.fields["child_case"].empty_label = "Not applicable"
 
 
+class ConditionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
+    submit_label = "Save condition"
+
+    starts_on = GDSDateField(label="Date the condition starts")
+    ends_on = GDSDateField(label="Date the condition ends")
+
+    class Meta:
+        model = OrderCondition
+        fields = ["kind", "details", "starts_on", "ends_on"]
+        labels = {"kind": "Condition", "details": "Details"}
+        help_texts = {
+            "details": "The named place, the times the child must be at home (for example "
+            "8pm to 7am), or the condition in the court's words.",
+        }
+        widgets = {"kind": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"kind": {"required": SELECT_CONDITION_KIND}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = self.instance.order
+        self.fields["kind"].choices = ConditionKind.choices
+        # The model's clean gives the message for the kind (one message, not two).
+        self.fields["details"].required = False
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("starts_on", order.made_on)
+            self.initial.setdefault("ends_on", order.latest_requirement_end)
+
+
 class SessionForm(GDSFormMixin, forms.Form):
     submit_label = "Save session"
 
     held_on = GDSDateField(label="Date of the session")
     attendance = forms.ChoiceField(
         label="Attendance",
-        choices=Attendance.choices,
+        choices=Attendance.offered(),
         widget=forms.RadioSelect,
         error_messages={"required": SELECT_ATTENDANCE},
+        help_text="A missed session is recorded as a failure to comply waiting for the "
+        "parent's explanation: ask them for a reason before anything is decided.",
     )
     parent = forms.ModelChoiceField(
         label="Parent or carer who missed the session (if missed)",
@@ -140,7 +190,9 @@ class SessionForm(GDSFormMixin, forms.Form):
         empty_label="Not applicable",
     )
     explanation = forms.CharField(
-        label="The parent's explanation (optional)", widget=forms.Textarea, required=False
+        label="The reasonable excuse the parent gave (if missed with a reasonable excuse)",
+        widget=forms.Textarea,
+        required=False,
     )
     worker = forms.CharField(label="Parenting worker (optional)", required=False, max_length=150)
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
@@ -158,8 +210,15 @@ class SessionForm(GDSFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        missed = data.get("attendance") == Attendance.MISSED_UNEXCUSED
+        missed = data.get("attendance") == Attendance.MISSED
         held_on = data.get("held_on")
+        if (
+            data.get("attendance") == Attendance.MISSED_EXCUSED
+            and not (data.get("explanation") or "").strip()
+        ):
+            self.add_error("explanation", ENTER_EXCUSED_REASON)
+        if data.get("attendance") != Attendance.MISSED_EXCUSED:
+            data["explanation"] = ""  # the failure holds a missed session's explanation
         if (
             self.order is not None
             and missed
@@ -178,37 +237,92 @@ class FailureForm(GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = FailureToComply
-        fields = [
-            "kind",
-            "requirement",
-            "parent",
-            "occurred_on",
-            "description",
-            "explanation",
-            "excuse",
-        ]
+        fields = ["kind", "requirement", "condition", "parent", "occurred_on", "description"]
         labels = {
             "kind": "What was not complied with",
             "requirement": "Requirement (if a requirement was not complied with)",
+            "condition": "Condition (if a condition was not complied with)",
             "parent": "Parent or carer",
             "description": "What happened",
-            "explanation": "The parent's explanation (optional)",
-            "excuse": "Was the explanation accepted as a reasonable excuse?",
         }
-        widgets = {"kind": forms.RadioSelect, "excuse": forms.RadioSelect}
-        error_messages = {"excuse": {"required": SELECT_EXCUSE}}
+        help_texts = {
+            "description": "What happened, not the parent's reasons: you record those once "
+            "you have asked them.",
+        }
+        widgets = {"kind": forms.RadioSelect}
+        error_messages = {"description": {"required": ENTER_DESCRIPTION}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         order = self.instance.order
         self.fields["kind"].choices = FailureKind.choices
-        self.fields["excuse"].choices = Excuse.choices
         self.fields["requirement"].queryset = order.requirements.select_related("child_case")
         self.fields["requirement"].empty_label = "Not applicable"
+        self.fields["condition"].queryset = order.order_conditions.all()
+        self.fields["condition"].empty_label = "Not applicable"
         self.fields["parent"].queryset = order.parents.all()
 
     def clean_occurred_on(self):
         return _not_future(self.cleaned_data.get("occurred_on"), OCCURRED_ON_FUTURE)
+
+
+class ExplanationForm(GDSFormMixin, forms.Form):
+    """The next step in asking the parent why they did not comply."""
+
+    submit_label = "Save"
+
+    status = forms.ChoiceField(
+        label="What happened when you asked the parent for a reason?",
+        choices=[
+            (ExplanationStatus.ASKED.value, "We asked the parent for a reason and are waiting"),
+            (ExplanationStatus.NOT_REACHED.value, "We tried to contact the parent and could not"),
+            (ExplanationStatus.GIVEN.value, "The parent gave an explanation"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": SELECT_EXPLANATION_STEP},
+    )
+    explanation_on = GDSDateField(label="Date you asked, tried, or were told", required=False)
+    explanation = forms.CharField(
+        label="What the parent told you (if they gave an explanation)",
+        help_text="In their words, as it will follow “You told us that” in the warning "
+        "letter: for example “your car broke down on the way”. Not a case note.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    excuse = forms.ChoiceField(
+        label="Is it accepted as a reasonable excuse? (if they gave an explanation)",
+        choices=Excuse.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, failure: FailureToComply, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.failure = failure
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        day = data.get("explanation_on")
+        if status and day is None and "explanation_on" not in self.errors:
+            self.add_error("explanation_on", rules.EXPLANATION_DATE_NEEDED[status])
+        if day and day > timezone.localdate():
+            self.add_error("explanation_on", "The date must be today or in the past")
+        elif day and self.failure.occurred_on and day < self.failure.occurred_on:
+            self.add_error(
+                "explanation_on",
+                rules.EXPLANATION_DATE_BEFORE_FAILURE.format(
+                    day=rules.long_date(self.failure.occurred_on)
+                ),
+            )
+        if status == ExplanationStatus.GIVEN:
+            if not (data.get("explanation") or "").strip():
+                self.add_error("explanation", rules.EXPLANATION_TEXT_NEEDED)
+            if not data.get("excuse"):
+                self.add_error("excuse", SELECT_EXCUSE)
+        else:
+            data["explanation"], data["excuse"] = "", ""
+        return data
 
 
 class ReferralRequestForm(GDSFormMixin, forms.Form):

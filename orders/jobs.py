@@ -18,9 +18,10 @@ from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
 from cases.models import Case, CaseStatus
+from orders import rules
 from orders.models import (
     COUNSELLING_TO_ENFORCE,
-    Excuse,
+    ExplanationStatus,
     FailureToComply,
     OrderRequirement,
     OrderStatus,
@@ -181,11 +182,13 @@ def _case_manager(order: ParentingOrder) -> str:
 
 
 def failures_letter_due(run_date: date):
-    """Failures to comply that get a warning letter by themselves: excuse not
-    accepted, on or before the run date and no more than LETTER_DUE_WITHIN_DAYS
-    before it, on an order still in force (docs/domain-letters.md)."""
-    return FailureToComply.objects.filter(
-        excuse=Excuse.NOT_ACCEPTED,
+    """Failures to comply that get a warning letter by themselves: the warning
+    is due by the explanation rule (rules.failure_warning_due: the parent's
+    explanation not accepted, no reply in time, or the parent could not be
+    reached; never before they were asked), on or before the run date and no
+    more than LETTER_DUE_WITHIN_DAYS before it, on an order still in force
+    (docs/domain-letters.md)."""
+    return FailureToComply.objects.warning_due(run_date).filter(
         occurred_on__lte=run_date,
         occurred_on__gte=due_window_start(run_date),
         order__in=orders_in_force(run_date).values("pk"),
@@ -193,12 +196,15 @@ def failures_letter_due(run_date: date):
 
 
 def failures_to_decide(run_date: date):
-    """Failures whose excuse was not accepted and whose parent has no warning
-    letter, which the job will not write by itself: older than the window, or
-    on an order no longer in force. The case manager decides (letters page)."""
+    """Failures whose warning is due by the explanation rule and whose parent
+    has no warning letter, which the job will not write by itself: older than
+    the window, or on an order no longer in force. The case manager decides
+    (letters page). Failures still waiting for an explanation are not here:
+    the order page and the home panel list them."""
     letter_due = failures_letter_due(run_date).values("pk")
     return (
-        FailureToComply.objects.filter(excuse=Excuse.NOT_ACCEPTED, occurred_on__lte=run_date)
+        FailureToComply.objects.warning_due(run_date)
+        .filter(occurred_on__lte=run_date)
         .exclude(pk__in=letter_due)
         .exclude(
             Exists(
@@ -244,14 +250,17 @@ def warning_letters(run_date: date, *, by) -> dict:
                     resident=(f.parent_id, f.order.child_id) in living_with,
                 ),
                 subject=f.order,
-                reason=(
-                    f"{f.get_kind_display()} on {long_date(f.occurred_on)}, "
-                    "without a reasonable excuse."
+                reason=rules.letter_reason(
+                    f.get_kind_display(),
+                    f.occurred_on,
+                    explanation_given=f.explanation_status == ExplanationStatus.GIVEN,
                 ),
                 template=WARNING_TEMPLATE,
                 context={
                     "order": f.order,
                     "failure": f,
+                    # The explanation paragraph: what happened when the parent was asked.
+                    "explanation": rules.letter_explanation(f),
                     "letter_date": run_date,
                     "case_manager": _case_manager(f.order),
                     "counselling_enforceable": f.order.counselling_enforceable_on(run_date),

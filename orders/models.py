@@ -3,7 +3,7 @@ breach referrals (seed 000; PRODUCT.md "Parenting orders")."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,29 @@ RESIDENTIAL_FINDINGS = (
 )
 ORDER_CASE_NEEDED = "Select the child's case that the parent must ensure they comply with"
 CLOSED_BEFORE_MADE = "The order cannot be closed before it was made"
+NOTE_AND_EARLIER_ORDER = (
+    "Leave the description of the earlier order empty: you selected it from the orders "
+    "recorded here"
+)
+EARLIER_ORDER_WITHOUT_OMISSION = (
+    "Select an earlier order only when the programme was omitted because of it"
+)
+EARLIER_ORDER_NOT_BEFORE = "The earlier parenting order must have been made before this one"
+EARLIER_ORDER_OTHER_PARENT = (
+    "Select an earlier parenting order of one of the parents or carers this order binds"
+)
+# Failures to comply: what the parent was asked, and the decision on the excuse.
+EXPLANATION_STEP_DATED = (
+    "Enter the date the parent was asked, contact was tried, or the explanation was given"
+)
+CONDITION_NAMED = "Select the condition that was not complied with"
+CONDITION_NOT_RUNNING = "The condition did not apply on that date: it ran from {starts} to {ends}"
+CONDITION_KIND_ONLY = "A condition can only be named for a failure to comply with a condition"
+CONDITION_DETAILS_NEEDED = {
+    "not_visit_place": "Enter the place the child must not visit unsupervised",
+    "at_home": "Enter the times the child must be at home, for example 8pm to 7am",
+    "other": "Enter the condition",
+}
 
 
 class StatutoryBasis(models.TextChoices):
@@ -115,9 +138,22 @@ class ParentingOrder(DomainModel):
         editable=False, help_text="Worked out from the date the order was made (3 months)"
     )
     basis = models.CharField("statutory basis", max_length=20, choices=StatutoryBasis.choices)
-    conditions = models.TextField("conditions attached", blank=True)
+    # Before conditions were structured (OrderCondition) they were free text;
+    # migration 0005 moved every text to an "other" condition and emptied this
+    # column. It stays so the audit keeps the old values; nothing reads it.
+    conditions = models.TextField("conditions attached (before they were structured)", blank=True)
     programme_omitted = models.BooleanField(
         "counselling or guidance programme omitted", default=False
+    )
+    # The ground for omitting the programme (CDA 1998 s.8(5)): the earlier
+    # parenting order, linked when it is recorded here, described when not.
+    earlier_order = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="later_orders",
+        verbose_name="earlier parenting order",
     )
     programme_omitted_note = models.TextField("why the programme was omitted", blank=True)
     residential = models.BooleanField("residential programme", default=False)
@@ -151,8 +187,21 @@ class ParentingOrder(DomainModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(programme_omitted=False) | ~Q(programme_omitted_note=""),
+                condition=Q(programme_omitted=False)
+                | Q(earlier_order__isnull=False)
+                | ~Q(programme_omitted_note=""),
                 name="order_omitted_programme_has_note",
+                violation_error_message=NOTE_FOR_OMITTED,
+            ),
+            models.CheckConstraint(
+                condition=Q(earlier_order__isnull=True) | Q(programme_omitted_note=""),
+                name="order_earlier_order_or_note",
+                violation_error_message=NOTE_AND_EARLIER_ORDER,
+            ),
+            models.CheckConstraint(
+                condition=Q(earlier_order__isnull=True) | Q(programme_omitted=True),
+                name="order_earlier_order_only_if_omitted",
+                violation_error_message=EARLIER_ORDER_WITHOUT_OMISSION,
             ),
             models.CheckConstraint(
                 condition=Q(residential=False)
@@ -181,8 +230,17 @@ class ParentingOrder(DomainModel):
         errors = {}
         if self.case_id and self.child_id and self.case.child_id != self.child_id:
             errors["child"] = CHILD_NOT_ON_CASE
-        if self.programme_omitted and not self.programme_omitted_note.strip():
+        if self.programme_omitted and not (
+            self.earlier_order_id or self.programme_omitted_note.strip()
+        ):
             errors["programme_omitted_note"] = NOTE_FOR_OMITTED
+        if self.earlier_order_id and self.programme_omitted_note.strip():
+            errors["programme_omitted_note"] = NOTE_AND_EARLIER_ORDER
+        if self.earlier_order_id and not self.programme_omitted:
+            errors["earlier_order"] = EARLIER_ORDER_WITHOUT_OMISSION
+        elif self.earlier_order_id and self.made_on:
+            if self.earlier_order_id == self.pk or self.earlier_order.made_on >= self.made_on:
+                errors["earlier_order"] = EARLIER_ORDER_NOT_BEFORE
         if self.residential and not (
             self.residential_more_effective and self.residential_proportionate
         ):
@@ -356,10 +414,89 @@ class OrderRequirement(DomainModel):
         return self.is_running_on(timezone.localdate())
 
 
+class ConditionKind(models.TextChoices):
+    """The conditions seed 000 names, and "other" (its text in the details)."""
+
+    NOT_VISIT_PLACE = (
+        "not_visit_place",
+        "Ensure the child does not visit a named place unsupervised",
+    )
+    AT_HOME = "at_home", "Ensure the child is at home between set times"
+    OTHER = "other", "Other condition"
+
+
+class OrderCondition(DomainModel):
+    """A condition attached to the order (seed 000: "ensuring their child does
+    not visit a particular place unsupervised or ensuring their child is at
+    home at particular times"), running between two dates within the order."""
+
+    order = models.ForeignKey(
+        ParentingOrder, on_delete=models.PROTECT, related_name="order_conditions"
+    )
+    kind = models.CharField("condition", max_length=20, choices=ConditionKind.choices)
+    details = models.TextField("details", blank=True)  # clean() asks for it in words
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to")
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="condition_ends_after_start",
+                violation_error_message=rules.CONDITION_ENDS_BEFORE_START,
+            ),
+            models.CheckConstraint(
+                condition=~Q(details=""),
+                name="condition_has_details",
+                violation_error_message=CONDITION_DETAILS_NEEDED["other"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def get_absolute_url(self) -> str:
+        return self.order.get_absolute_url() + f"#condition-{self.pk}"
+
+    @property
+    def summary(self) -> str:
+        if self.kind == ConditionKind.NOT_VISIT_PLACE:
+            return f"Ensure the child does not visit {self.details} unsupervised"
+        if self.kind == ConditionKind.AT_HOME:
+            return f"Ensure the child is at home {self.details}"
+        return self.details
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.details.strip():
+            errors["details"] = CONDITION_DETAILS_NEEDED.get(
+                self.kind, CONDITION_DETAILS_NEEDED["other"]
+            )
+        if self.order_id:
+            errors.update(
+                rules.condition_date_errors(self.order.made_on, self.starts_on, self.ends_on)
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def applies_on(self, on: date) -> bool:
+        return self.starts_on <= on <= self.ends_on
+
+
 class Attendance(models.TextChoices):
     ATTENDED = "attended", "Attended"
-    MISSED_EXCUSED = "missed_excused", "Missed, with a reasonable excuse"
-    MISSED_UNEXCUSED = "missed_unexcused", "Missed, without a reasonable excuse"
+    MISSED_EXCUSED = "missed_excused", "Missed, with a reasonable excuse given"
+    # A missed session whose explanation is still to be asked for: the
+    # failure to comply records the asking and the decision (seed 000).
+    MISSED = "missed", "Missed: the parent has not explained yet"
+    # Before explanations were recorded (migration 0005 moved these to MISSED);
+    # kept so old history rows still read in words. Never offered.
+    MISSED_UNEXCUSED = "missed_unexcused", "Missed, without a reasonable excuse (recorded earlier)"
+
+    @classmethod
+    def offered(cls) -> list[tuple[str, str]]:
+        return [(v, label) for v, label in cls.choices if v != cls.MISSED_UNEXCUSED]
 
 
 class OrderSession(DomainModel):
@@ -411,6 +548,44 @@ class Excuse(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", "Not accepted: no reasonable excuse"
 
 
+class ExplanationStatus(models.TextChoices):
+    """Whether the parent was asked why they did not comply (seed 000: failure
+    "can be treated as a criminal offence" only without reasonable excuse)."""
+
+    NOT_ASKED = "not_asked", "Not asked yet"
+    ASKED = "asked", "Asked for a reason: waiting for the parent's reply"
+    NOT_REACHED = "not_reached", "Tried to contact the parent: could not reach them"
+    GIVEN = "given", "The parent gave an explanation"
+
+
+# The query forms of rules.failure_warning_due / failure_waiting_for_explanation
+# (a test checks they agree on every status and day).
+def warning_due_q(on: date) -> Q:
+    reply_by = on - timedelta(days=rules.EXPLANATION_REPLY_DAYS)
+    return (
+        Q(explanation_status=ExplanationStatus.GIVEN, excuse=Excuse.NOT_ACCEPTED)
+        | Q(explanation_status=ExplanationStatus.NOT_REACHED, explanation_on__lte=on)
+        | Q(explanation_status=ExplanationStatus.ASKED, explanation_on__lte=reply_by)
+    )
+
+
+def waiting_for_explanation_q(on: date) -> Q:
+    reply_by = on - timedelta(days=rules.EXPLANATION_REPLY_DAYS)
+    return Q(explanation_status=ExplanationStatus.NOT_ASKED) | Q(
+        explanation_status=ExplanationStatus.ASKED, explanation_on__gt=reply_by
+    )
+
+
+class FailureQuerySet(models.QuerySet):
+    def warning_due(self, on: date) -> FailureQuerySet:
+        """Failures whose warning letter is due on `on` by the explanation rule
+        (rules.failure_warning_due); the letter window is the job's."""
+        return self.filter(warning_due_q(on))
+
+    def waiting_for_explanation(self, on: date) -> FailureQuerySet:
+        return self.filter(waiting_for_explanation_q(on))
+
+
 class FailureToComply(DomainModel):
     """A failure to comply with the order, and whether the parent's
     explanation was accepted as a reasonable excuse (and by whom)."""
@@ -427,13 +602,36 @@ class FailureToComply(DomainModel):
     )
     parent = models.ForeignKey("cases.Adult", on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField("date of the failure")
-    description = models.TextField("what happened")
-    explanation = models.TextField("the parent's explanation", blank=True)
-    excuse = models.CharField("reasonable excuse", max_length=20, choices=Excuse.choices)
-    excuse_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    condition = models.ForeignKey(
+        OrderCondition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="failures",
+        verbose_name="condition breached",
     )
-    excuse_decided_at = models.DateTimeField()
+    description = models.TextField("what happened")
+    explanation_status = models.CharField(
+        "asking the parent for an explanation",
+        max_length=12,
+        choices=ExplanationStatus.choices,
+        default=ExplanationStatus.NOT_ASKED,
+    )
+    explanation_on = models.DateField(
+        "date the parent was asked, contact was tried, or the explanation was given",
+        null=True,
+        blank=True,
+    )
+    explanation = models.TextField("the parent's explanation", blank=True)
+    excuse = models.CharField(
+        "reasonable excuse", max_length=20, choices=Excuse.choices, blank=True
+    )
+    excuse_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    excuse_decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FailureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -442,6 +640,35 @@ class FailureToComply(DomainModel):
             models.CheckConstraint(
                 condition=~Q(kind="requirement") | Q(requirement__isnull=False),
                 name="failure_requirement_named",
+                violation_error_message="Select the requirement that was not complied with",
+            ),
+            models.CheckConstraint(
+                condition=Q(explanation_status="not_asked", explanation_on__isnull=True)
+                | (~Q(explanation_status="not_asked") & Q(explanation_on__isnull=False)),
+                name="failure_explanation_step_dated",
+                violation_error_message=EXPLANATION_STEP_DATED,
+            ),
+            models.CheckConstraint(
+                condition=(Q(explanation_status="given") & ~Q(excuse=""))
+                | (~Q(explanation_status="given") & Q(excuse="")),
+                name="failure_excuse_decided_on_explanation",
+                violation_error_message=rules.EXCUSE_NEEDS_EXPLANATION,
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    excuse="", excuse_decided_by__isnull=True, excuse_decided_at__isnull=True
+                )
+                | (
+                    ~Q(excuse="")
+                    & Q(excuse_decided_by__isnull=False, excuse_decided_at__isnull=False)
+                ),
+                name="failure_excuse_decision_recorded",
+                violation_error_message=rules.EXCUSE_DECISION_NEEDED,
+            ),
+            models.CheckConstraint(
+                condition=Q(condition__isnull=True) | Q(kind="condition"),
+                name="failure_condition_only_for_condition",
+                violation_error_message=CONDITION_KIND_ONLY,
             ),
         ]
 
@@ -469,10 +696,41 @@ class FailureToComply(DomainModel):
                     errors["occurred_on"] = (
                         f"The requirement had ended on {rules.long_date(self.requirement.ends_on)}"
                     )
+            elif self.kind == FailureKind.CONDITION and self.condition_id:
+                if not self.condition.applies_on(self.occurred_on):
+                    errors["occurred_on"] = CONDITION_NOT_RUNNING.format(
+                        starts=rules.long_date(self.condition.starts_on),
+                        ends=rules.long_date(self.condition.ends_on),
+                    )
         if self.kind == FailureKind.REQUIREMENT and not self.requirement_id:
             errors["requirement"] = "Select the requirement that was not complied with"
+        if self.condition_id and self.kind != FailureKind.CONDITION:
+            errors["condition"] = CONDITION_KIND_ONLY
+        if self.condition_id and self.order_id and self.condition.order_id != self.order_id:
+            errors["condition"] = CONDITION_NAMED
+        errors.update(
+            rules.explanation_errors(
+                status=self.explanation_status,
+                on=self.explanation_on,
+                occurred_on=self.occurred_on,
+                explanation=self.explanation,
+                excuse=self.excuse,
+            )
+        )
         if errors:
             raise ValidationError(errors)
+
+    def warning_due_on(self, on: date) -> bool:
+        """The warning letter is due on `on` (rules.failure_warning_due)."""
+        return rules.failure_warning_due(self, on)
+
+    def waiting_for_explanation_on(self, on: date) -> bool:
+        return rules.failure_waiting_for_explanation(self, on)
+
+    @property
+    def explanation_summary(self) -> str:
+        """The explanation step in words, for the order page."""
+        return rules.explanation_summary(self)
 
     @property
     def live_referral(self) -> BreachReferral | None:
@@ -481,7 +739,9 @@ class FailureToComply(DomainModel):
 
     @property
     def can_be_referred(self) -> bool:
-        return self.excuse == Excuse.NOT_ACCEPTED and self.live_referral is None
+        """Only once the warning is due: explanation not accepted, no reply
+        in time, or the parent could not be reached."""
+        return self.warning_due_on(timezone.localdate()) and self.live_referral is None
 
 
 class ReferralStatus(models.TextChoices):

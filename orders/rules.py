@@ -9,7 +9,7 @@ enforceable on 15 April and voluntary from 16 April.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from yos.lib.dates import add_calendar_months
@@ -115,3 +115,167 @@ def failure_to_attend_counselling_error(
     if missed_on > counselling_ends_on(made_on):
         return COUNSELLING_NOW_VOLUNTARY.format(ends_on=long_date(counselling_ends_on(made_on)))
     return None
+
+
+# --- Conditions (seed 000) -------------------------------------------------------
+
+CONDITION_STARTS_BEFORE_ORDER = "A condition cannot start before the order was made on {made_on}"
+CONDITION_ENDS_TOO_LATE = (
+    "A condition cannot end after {latest}, 12 months after the order was made"
+)
+CONDITION_ENDS_BEFORE_START = "A condition cannot end before it starts"
+
+
+def condition_date_errors(made_on: date, starts_on: date | None, ends_on: date | None) -> dict:
+    """Field → why a condition's dates fall outside the order (empty when they
+    do not). An order lasts at most 12 months from made_on (its requirements'
+    limit, CDA 1998 s.8(4)(a)): a condition runs within that."""
+    errors = {}
+    if starts_on and starts_on < made_on:
+        errors["starts_on"] = CONDITION_STARTS_BEFORE_ORDER.format(made_on=long_date(made_on))
+    if ends_on and ends_on > latest_requirement_end(made_on):
+        errors["ends_on"] = CONDITION_ENDS_TOO_LATE.format(
+            latest=long_date(latest_requirement_end(made_on))
+        )
+    elif starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = CONDITION_ENDS_BEFORE_START
+    return errors
+
+
+# --- Failures to comply: asking the parent for an explanation --------------------
+
+# Local practice (the seed sets no period): a parent asked for a reason has
+# 7 days to reply before the warning letter is due.
+EXPLANATION_REPLY_DAYS = 7
+NOT_ASKED, ASKED, NOT_REACHED, GIVEN = "not_asked", "asked", "not_reached", "given"
+NOT_ACCEPTED = "not_accepted"
+
+EXPLANATION_DATE_NEEDED = {
+    ASKED: "Enter the date you asked the parent for a reason",
+    NOT_REACHED: "Enter the date you tried to contact the parent",
+    GIVEN: "Enter the date the parent gave their explanation",
+}
+EXPLANATION_DATE_BEFORE_FAILURE = "The date cannot be before the failure to comply on {day}"
+EXPLANATION_TEXT_NEEDED = "Enter what the parent told you"
+EXCUSE_DECISION_NEEDED = "Select whether the explanation was accepted as a reasonable excuse"
+EXCUSE_NEEDS_EXPLANATION = (
+    "A reasonable excuse can only be decided once the parent has given an explanation"
+)
+
+
+class _Failure(Protocol):
+    explanation_status: str
+    explanation_on: date | None
+    explanation: str
+    excuse: str
+
+
+def explanation_errors(
+    *, status: str, on: date | None, occurred_on: date | None, explanation: str, excuse: str
+) -> dict:
+    """Field → message for an explanation step that does not hang together."""
+    errors = {}
+    if status != NOT_ASKED and on is None:
+        errors["explanation_on"] = EXPLANATION_DATE_NEEDED[status]
+    if on is not None and occurred_on is not None and on < occurred_on:
+        errors["explanation_on"] = EXPLANATION_DATE_BEFORE_FAILURE.format(
+            day=long_date(occurred_on)
+        )
+    if status == GIVEN and not excuse:
+        errors["excuse"] = EXCUSE_DECISION_NEEDED
+    if status != GIVEN and excuse:
+        errors["excuse"] = EXCUSE_NEEDS_EXPLANATION
+    return errors
+
+
+def explanation_reply_due_on(asked_on: date) -> date:
+    """The first day the warning is due when the parent has not replied."""
+    return asked_on + timedelta(days=EXPLANATION_REPLY_DAYS)
+
+
+def failure_warning_due(failure: _Failure, on: date) -> bool:
+    """Whether a warning letter for the failure is due on `on`, as far as the
+    parent's explanation goes (the letter pipeline adds its own window and
+    dedupe): never before the parent was asked.
+
+    - explanation given and not accepted as a reasonable excuse: due;
+    - asked for a reason: due once EXPLANATION_REPLY_DAYS have passed with no
+      reply (recording the reply moves the failure to "given");
+    - tried to contact the parent and could not reach them: due from that day;
+    - not asked yet, or the excuse accepted: not due.
+
+    The query form is models.warning_due_q (FailureToComply.objects.warning_due).
+    """
+    status, asked_on = failure.explanation_status, failure.explanation_on
+    if status == GIVEN:
+        return failure.excuse == NOT_ACCEPTED
+    if status == NOT_REACHED:
+        return asked_on is not None and asked_on <= on
+    if status == ASKED:
+        return asked_on is not None and on >= explanation_reply_due_on(asked_on)
+    return False
+
+
+def failure_waiting_for_explanation(failure: _Failure, on: date) -> bool:
+    """Not asked yet, or asked and still within the time to reply."""
+    if failure.explanation_status == NOT_ASKED:
+        return True
+    return (
+        failure.explanation_status == ASKED
+        and failure.explanation_on is not None
+        and on < explanation_reply_due_on(failure.explanation_on)
+    )
+
+
+def explanation_summary(failure: _Failure) -> str:
+    """The explanation step in words, for the case manager."""
+    status, day = failure.explanation_status, failure.explanation_on
+    if status == ASKED and day:
+        return (
+            f"Asked for a reason on {long_date(day)}; no reply yet (a warning is due from "
+            f"{long_date(explanation_reply_due_on(day))})"
+        )
+    if status == NOT_REACHED and day:
+        return f"Tried to contact the parent on {long_date(day)}: could not reach them"
+    if status == GIVEN:
+        given = f" on {long_date(day)}" if day else ""
+        return f"Explanation given{given}: {failure.explanation or 'not recorded'}"
+    return "Not asked yet: ask the parent for a reason"
+
+
+def _as_clause(text: str) -> str:
+    """The parent's words as the end of "You told us that …": no trailing
+    full stop (the sentence adds its own), surrounding quotes removed."""
+    clause = " ".join(text.split()).strip().strip("\"'“”‘’").rstrip(".!")
+    return clause
+
+
+def letter_explanation(failure: _Failure) -> str:
+    """The warning letter's explanation paragraph, in plain words matching
+    what happened (the template prints it as it is)."""
+    status, day = failure.explanation_status, failure.explanation_on
+    if status == GIVEN and failure.explanation.strip():
+        return (
+            f"You told us that {_as_clause(failure.explanation)}. We did not accept this as a "
+            "reasonable excuse."
+        )
+    if status == GIVEN:
+        return "We did not accept your explanation as a reasonable excuse."
+    if status == ASKED and day:
+        return (
+            f"We asked you on {long_date(day)} for a reason and have not heard from you. "
+            "Without a reasonable excuse from you, we have recorded this as a failure to comply."
+        )
+    if status == NOT_REACHED and day:
+        return (
+            f"We tried to contact you on {long_date(day)} and could not reach you. Without a "
+            "reasonable excuse from you, we have recorded this as a failure to comply."
+        )
+    return ""
+
+
+def letter_reason(kind_display: str, occurred_on: date, *, explanation_given: bool) -> str:
+    """The letter's one-line reason (stored on the Letter too)."""
+    if explanation_given:
+        return f"{kind_display} on {long_date(occurred_on)}, without a reasonable excuse."
+    return f"{kind_display} on {long_date(occurred_on)}, and we have no reasonable excuse from you."

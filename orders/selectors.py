@@ -70,7 +70,9 @@ def order_detail_queryset() -> QuerySet:
         "failures__parent",
         "failures__excuse_decided_by",
         "failures__requirement",
+        "failures__condition",
         "failures__session",
+        "order_conditions",
         Prefetch(
             "failures__referrals",
             BreachReferral.objects.select_related("requested_by", "decided_by"),
@@ -84,6 +86,7 @@ def order_records(order: ParentingOrder) -> list:
     return [
         order,
         *order.requirements.all(),
+        *order.order_conditions.all(),
         *order.sessions.all(),
         *failures,
         *(referral for failure in failures for referral in failure.referrals.all()),
@@ -321,8 +324,11 @@ def timeline_events(user, child) -> list[TimelineEvent]:
             TimelineEvent(
                 at=_day(failure.occurred_on),
                 title="Failure to comply with the parenting order",
-                description=f"{failure.get_kind_display()}. {failure.get_excuse_display()}.",
-                by=str(failure.excuse_decided_by),
+                description=(
+                    f"{failure.get_kind_display()}. "
+                    f"{failure.get_excuse_display() or failure.get_explanation_status_display()}."
+                ),
+                by=str(failure.excuse_decided_by) if failure.excuse_decided_by else "",
                 url=failure.get_absolute_url(),
                 kind="order",
             )
@@ -340,6 +346,21 @@ def timeline_events(user, child) -> list[TimelineEvent]:
                     )
                 )
     return events
+
+
+WAITING_LIMIT = 50
+
+
+def waiting_for_explanation(user, *, on: date) -> QuerySet:
+    """Failures on orders the user writes that wait for the parent's
+    explanation (not asked yet, or asked and still within the time to reply):
+    no warning letter is due for them yet (rules.failure_waiting_for_explanation)."""
+    return (
+        access.visible(user, FailureToComply, write=True)
+        .waiting_for_explanation(on)
+        .select_related("order__child", "parent")
+        .order_by("occurred_on", "id")[:WAITING_LIMIT]
+    )
 
 
 def home_panels(user) -> list[dict]:
@@ -362,7 +383,11 @@ def home_panels(user) -> list[dict]:
                 "template": "orders/includes/home_ending.html",
                 "orders": list(ending),
                 "days": settings.FLAG_WARNING_DAYS,
-            }
+            },
+            {
+                "template": "orders/includes/home_explanations.html",
+                "failures": list(waiting_for_explanation(user, on=today)),
+            },
         ]
     if role == Role.SUPERVISOR:
         return [

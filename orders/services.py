@@ -12,11 +12,14 @@ from django.utils import timezone
 from cases.models import CaseStatus
 from orders import rules
 from orders.models import (
+    EARLIER_ORDER_OTHER_PARENT,
     Attendance,
     BreachReferral,
     Excuse,
+    ExplanationStatus,
     FailureKind,
     FailureToComply,
+    OrderCondition,
     OrderRequirement,
     OrderSession,
     OrderStatus,
@@ -45,7 +48,21 @@ SESSION_NOT_ON_CASE = "The session must be on the order's case"
 EXCUSE_ACCEPTED_NO_REFERRAL = (
     "This failure cannot be referred: the parent's explanation was accepted as a reasonable excuse"
 )
+REFERRAL_NEEDS_EXPLANATION = (
+    "This failure cannot be referred yet: the parent has not been asked for an explanation, "
+    "or still has time to reply"
+)
 REFERRAL_EXISTS = "This failure has already been referred"
+ORDER_CLOSED_NO_CONDITION = "This order is closed: you cannot add or change a condition on it"
+CASE_CLOSED_NO_CONDITION = "This case is closed: you cannot add or change a condition on its order"
+SELECT_EXPLANATION_STEP = "Select what happened when you asked the parent for a reason"
+EXPLANATION_ALREADY_DECIDED = (
+    "The parent's explanation and the decision on it are already recorded: they cannot be changed"
+)
+EXPLANATION_DATE_FUTURE = "The date must be today or in the past"
+CONDITION_NAMED = "Select the condition that was not complied with"
+CONDITION_NOT_ON_ORDER = "Select a condition of this order"
+LEGACY_ATTENDANCE = "Select whether the parent attended"
 REFERRAL_DECIDED = "This referral has already been decided"
 
 
@@ -68,7 +85,21 @@ def _check_parents(order: ParentingOrder, parents: Iterable) -> list:
     parents = list(parents)
     if not parents or any(p.family_id != order.child.family_id for p in parents):
         raise ValidationError({"parents": PARENT_NOT_IN_FAMILY})
+    earlier = order.earlier_order
+    if earlier is not None and not earlier.parents.filter(pk__in=[p.pk for p in parents]).exists():
+        raise ValidationError({"earlier_order": EARLIER_ORDER_OTHER_PARENT})
     return parents
+
+
+def earlier_orders_of(parents: Iterable, *, before=None, exclude=None):
+    """Orders recorded here that bound any of `parents` (made before `before`):
+    the choices for "the earlier parenting order" (CDA 1998 s.8(5))."""
+    qs = ParentingOrder.objects.filter(parents__in=list(parents)).distinct()
+    if before is not None:
+        qs = qs.filter(made_on__lt=before)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.select_related("child").order_by("-made_on", "-id")
 
 
 @transaction.atomic
@@ -149,6 +180,37 @@ def requirement_update(
 
 
 @transaction.atomic
+def condition_add(*, order: ParentingOrder, by, **fields) -> OrderCondition:
+    """Attach a condition (seed 000) running between two dates within the order."""
+    _refuse_if_closed(
+        case=order.case,
+        order=order,
+        order_closed=ORDER_CLOSED_NO_CONDITION,
+        case_closed=CASE_CLOSED_NO_CONDITION,
+    )
+    condition = OrderCondition(order=order, **fields)
+    _save(condition, by=by)
+    return condition
+
+
+@transaction.atomic
+def condition_update(
+    *, condition: OrderCondition, loaded_version: int | None, by, **fields
+) -> OrderCondition:
+    """Change a condition (its dates re-checked); refused on a closed order."""
+    _refuse_if_closed(
+        case=condition.order.case,
+        order=condition.order,
+        order_closed=ORDER_CLOSED_NO_CONDITION,
+        case_closed=CASE_CLOSED_NO_CONDITION,
+    )
+    for name, value in fields.items():
+        setattr(condition, name, value)
+    condition.full_clean()
+    return save_if_current(condition, loaded_version, by=by)
+
+
+@transaction.atomic
 def session_record(
     *,
     case,
@@ -163,12 +225,16 @@ def session_record(
 ) -> tuple[OrderSession, FailureToComply | None]:
     """Record a counselling/guidance or voluntary support session.
 
-    A session missed without reasonable excuse while counselling is
-    enforceable also records a failure to comply by `parent` (returned);
-    voluntary support (no order) and sessions after counselling ended never do.
+    A session missed (with no reasonable excuse given yet) while counselling
+    is enforceable also records a failure to comply by `parent` (returned),
+    waiting for the parent's explanation: nothing decides "no reasonable
+    excuse" before the parent has been asked (failure_explanation_record).
+    Voluntary support (no order) and sessions after counselling ended never do.
     """
     if order is not None and order.case_id != case.pk:
         raise ValidationError(SESSION_NOT_ON_CASE)
+    if attendance == Attendance.MISSED_UNEXCUSED:
+        raise ValidationError({"attendance": LEGACY_ATTENDANCE})
     _refuse_if_closed(
         case=case,
         order=order,
@@ -187,7 +253,7 @@ def session_record(
     )
     _save(session, by=by)
     failure = None
-    if attendance == Attendance.MISSED_UNEXCUSED and session.enforceable:
+    if attendance == Attendance.MISSED and session.enforceable:
         failure = failure_record(
             order=order,
             kind=FailureKind.COUNSELLING,
@@ -195,8 +261,6 @@ def session_record(
             parent=parent,
             occurred_on=held_on,
             description="Did not attend a counselling or guidance session",
-            explanation=explanation,
-            excuse=Excuse.NOT_ACCEPTED,
             by=by,
         )
     return session, failure
@@ -210,16 +274,18 @@ def failure_record(
     parent,
     occurred_on: date,
     description: str,
-    excuse: str,
     by,
-    explanation: str = "",
     session: OrderSession | None = None,
     requirement: OrderRequirement | None = None,
+    condition: OrderCondition | None = None,
 ) -> FailureToComply:
-    """Record a failure to comply and the decision on the parent's excuse.
+    """Record a failure to comply, waiting for the parent's explanation (not
+    asked yet): failure_explanation_record records the asking and the decision.
 
     A missed counselling session after counselling ended is refused: from then
-    on counselling is voluntary. Nothing is recorded on a closed order or case.
+    on counselling is voluntary. A failure to comply with a condition names a
+    condition of this order that applied that day. Nothing is recorded on a
+    closed order or case.
     """
     _refuse_if_closed(
         case=order.case,
@@ -229,28 +295,79 @@ def failure_record(
     )
     if parent is None or not order.parents.filter(pk=parent.pk).exists():
         raise ValidationError({"parent": PARENT_NOT_BOUND})
+    if kind == FailureKind.CONDITION and condition is None:
+        raise ValidationError({"condition": CONDITION_NAMED})
+    if condition is not None and condition.order_id != order.pk:
+        raise ValidationError({"condition": CONDITION_NOT_ON_ORDER})
     failure = FailureToComply(
         order=order,
         kind=kind,
         session=session,
-        requirement=requirement,
+        requirement=requirement if kind == FailureKind.REQUIREMENT else None,
+        condition=condition,
         parent=parent,
         occurred_on=occurred_on,
         description=description,
-        explanation=explanation,
-        excuse=excuse,
-        excuse_decided_by=by,
-        excuse_decided_at=timezone.now(),
     )
     _save(failure, by=by)
     return failure
 
 
 @transaction.atomic
+def failure_explanation_record(
+    *,
+    failure: FailureToComply,
+    status: str,
+    on: date | None,
+    by,
+    explanation: str = "",
+    excuse: str = "",
+) -> FailureToComply:
+    """Record the next step in asking the parent why they did not comply:
+    asked on a date (waiting for a reply), tried and could not reach them, or
+    their explanation with the decision whether it is a reasonable excuse
+    (who decided and when are kept). Once an explanation is decided it stands.
+
+    Allowed on a closed order too: the failure happened while it ran, and a
+    referral for prosecution may still follow (docs/domain-orders.md).
+    """
+    failure = FailureToComply.objects.select_for_update().get(pk=failure.pk)
+    if failure.explanation_status == ExplanationStatus.GIVEN:
+        raise ValidationError(EXPLANATION_ALREADY_DECIDED)
+    if status not in (
+        ExplanationStatus.ASKED,
+        ExplanationStatus.NOT_REACHED,
+        ExplanationStatus.GIVEN,
+    ):
+        raise ValidationError({"status": SELECT_EXPLANATION_STEP})
+    if on is not None and on > timezone.localdate():
+        raise ValidationError({"explanation_on": EXPLANATION_DATE_FUTURE})
+    given = status == ExplanationStatus.GIVEN
+    if given and not explanation.strip():
+        raise ValidationError({"explanation": rules.EXPLANATION_TEXT_NEEDED})
+    failure.explanation_status = status
+    failure.explanation_on = on
+    if given:
+        failure.explanation = explanation.strip()
+        failure.excuse = excuse
+        failure.excuse_decided_by = by if excuse else None
+        failure.excuse_decided_at = timezone.now() if excuse else None
+    else:
+        failure.excuse = ""
+    failure.version += 1
+    _save(failure, by=by)
+    return failure
+
+
+@transaction.atomic
 def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachReferral:
-    """A case manager asks for a failure to be referred for prosecution."""
+    """A case manager asks for a failure to be referred for prosecution: only
+    once its warning is due (the parent was asked; rules.failure_warning_due)."""
+    failure = FailureToComply.objects.select_for_update().get(pk=failure.pk)
     if failure.excuse == Excuse.ACCEPTED:
         raise ValidationError(EXCUSE_ACCEPTED_NO_REFERRAL)
+    if not rules.failure_warning_due(failure, timezone.localdate()):
+        raise ValidationError(REFERRAL_NEEDS_EXPLANATION)
     if failure.referrals.exclude(status=ReferralStatus.DECLINED).exists():
         raise ValidationError(REFERRAL_EXISTS)
     referral = BreachReferral(

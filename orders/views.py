@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
-from orders import selectors, services
+from orders import rules, selectors, services
 from orders.forms import (
+    ConditionForm,
+    ExplanationForm,
     FailureForm,
     OrderForm,
     ReferralDecisionForm,
@@ -23,6 +25,7 @@ from orders.forms import (
 from orders.models import (
     BreachReferral,
     FailureToComply,
+    OrderCondition,
     OrderRequirement,
     ParentingOrder,
 )
@@ -78,6 +81,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clock": selectors.order_clock(order, today),
             "counselling_voluntary": order.counselling_voluntary_on(today),
             "can_change": access.can_change(request.user, order),
+            "waiting": [f for f in order.failures.all() if f.waiting_for_explanation_on(today)],
             "tab": "order",
         },
     )
@@ -199,6 +203,84 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access.policy(*access.CASEWORK)
+def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = access.get_for_user(
+        request.user, ParentingOrder.objects.select_related("child", "case"), pk, write=True
+    )
+    form = ConditionForm(_data(request), instance=OrderCondition(order=order))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_add(order=order, by=request.user, **_fields(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Condition added")
+            return redirect(order)
+    return _form_page(request, "Add a condition", form, order.get_absolute_url(), order=order)
+
+
+@access.policy(*access.CASEWORK)
+def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = access.get_for_user(
+        request.user, OrderCondition.objects.select_related("order__child"), pk, write=True
+    )
+    order = condition.order
+    form = ConditionForm(_data(request), instance=condition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_update(
+                condition=condition,
+                loaded_version=form.cleaned_data["loaded_version"],
+                by=request.user,
+                **_fields(form),
+            )
+        except StaleRecord:
+            form.add_error(None, STALE)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Condition updated")
+            return redirect(order)
+    return _form_page(request, "Change the condition", form, order.get_absolute_url(), order=order)
+
+
+@access.policy(*access.CASEWORK)
+def failure_explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    failure = access.get_for_user(
+        request.user,
+        FailureToComply.objects.select_related("order__child", "parent"),
+        pk,
+        write=True,
+    )
+    form = ExplanationForm(_data(request), failure=failure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.failure_explanation_record(
+                failure=failure,
+                status=data["status"],
+                on=data["explanation_on"],
+                explanation=data["explanation"],
+                excuse=data["excuse"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Explanation step recorded")
+            return redirect(failure)
+    return _form_page(
+        request,
+        "Ask the parent for a reason",
+        form,
+        failure.get_absolute_url(),
+        order=failure.order,
+        explained=failure,
+        reply_days=rules.EXPLANATION_REPLY_DAYS,
+    )
+
+
 def _record_session(request, *, case, order) -> HttpResponse | None:
     form = SessionForm(_data(request), order=order)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +292,11 @@ def _record_session(request, *, case, order) -> HttpResponse | None:
             add_service_errors(form, error)
         else:
             if failure is not None:
-                messages.success(request, "Session recorded, and a failure to comply recorded")
+                messages.success(
+                    request,
+                    "Session recorded, and a failure to comply recorded: ask the parent for a "
+                    "reason before a warning letter can be sent",
+                )
             elif order is not None and not session.enforceable:
                 messages.success(
                     request,
@@ -267,12 +353,14 @@ def failure_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = FailureForm(_data(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.failure_record(order=order, by=request.user, **_fields(form))
+            failure = services.failure_record(order=order, by=request.user, **_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Failure to comply recorded")
-            return redirect(order)
+            messages.success(
+                request, "Failure to comply recorded. Now record asking the parent for a reason"
+            )
+            return redirect("orders:failure-explanation", failure.pk)
     return _form_page(
         request,
         "Record a failure to comply",

@@ -32,6 +32,7 @@ from contracts import services as contract_services
 from contracts.models import ParentingContract
 from contracts.tests import factories as cf
 from orders.tests.factories import (
+    ConditionFactory,
     FailureFactory,
     OrderSessionFactory,
     ParentingCaseFactory,
@@ -78,6 +79,7 @@ class Side:
     parenting_case: object = None
     order: object = None
     requirement: object = None
+    condition: object = None
     failure: object = None
     referral: object = None
     contract: object = None
@@ -128,6 +130,7 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     s.parenting_case = ParentingCaseFactory(child=s.child)
     s.order = ParentingOrderFactory(case=s.parenting_case, parents=[s.adult])
     s.requirement = RequirementFactory(order=s.order)
+    s.condition = ConditionFactory(order=s.order)
     OrderSessionFactory(order=s.order, recorded_by=case_manager)
     s.failure = FailureFactory(order=s.order, excuse_decided_by=case_manager)
     s.referral = ReferralFactory(failure=s.failure, requested_by=case_manager)

@@ -80,7 +80,7 @@ FORMS = project_forms()
 def world(team, other_team, school, case_manager, school_staff):
     from cases.tests.factories import CaseFactory, SessionFactory
     from contracts.tests import factories as cf
-    from orders.models import FailureToComply
+    from orders.models import FailureToComply, OrderCondition
     from orders.tests.factories import ParentingOrderFactory, RequirementFactory
     from victims.tests.factories import (
         ReparationFactory,
@@ -106,6 +106,7 @@ def world(team, other_team, school, case_manager, school_staff):
         "order": order,
         "requirement": RequirementFactory(order=order),
         "failure": FailureToComply(order=order),
+        "condition": OrderCondition(order=order),
         "contract": contract,
         "victim": victim,
         "rj_work": RestorativeJusticeWorkFactory(offence=offence),
@@ -139,6 +140,8 @@ BUILDERS = {
     "orders.forms.RequirementForm": lambda w: {"instance": w["requirement"]},
     "orders.forms.SessionForm": lambda w: {"order": w["order"]},
     "orders.forms.FailureForm": lambda w: {"instance": w["failure"]},
+    "orders.forms.ConditionForm": lambda w: {"instance": w["condition"]},
+    "orders.forms.ExplanationForm": lambda w: {"failure": w["failure"]},
     # contracts
     "contracts.forms.ContractDraftForm": lambda w: {"parents_queryset": Adult.objects.all()},
     "contracts.forms.ContractEditForm": lambda w: {"instance": w["contract"]},

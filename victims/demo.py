@@ -104,8 +104,8 @@ def seed(ctx: dict) -> dict:
         by,
         address="3 Mill Lane, Demo Town",
         email="m.ellery@example.invalid",
-        enhanced_rights=True,
-        enhanced_rights_reason="Vulnerable: under 18 at the time of the offence",
+        # Young: under 18 at the time of the offence, so enhanced rights follow.
+        known_under_18=True,
         representative_name="Demo Parent Ellery",
         representative_relationship="Mother",
         representative_phone="07700 900102",

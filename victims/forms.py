@@ -10,6 +10,7 @@ from victims import messages as m
 from victims import rules
 from victims.models import (
     ContactMethod,
+    GivenBy,
     Invitation,
     Reparation,
     RestorativeJusticeWork,
@@ -63,6 +64,7 @@ class VictimForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
     details_received_on = _date(
         "Date the service received the victim's details", required_message=m.RECEIVED_REQUIRED
     )
+    date_of_birth = _date("Victim's date of birth (if known)", required=False)
 
     class Meta:
         model = Victim
@@ -78,6 +80,8 @@ class VictimForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
             "vulnerability",
             "interpreter_needed",
             "language",
+            "date_of_birth",
+            "known_under_18",
             "enhanced_rights",
             "enhanced_rights_reason",
             "details_received_on",
@@ -86,6 +90,8 @@ class VictimForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
             "representative_phone",
         ]
         labels = {
+            "known_under_18": "The victim was under 18 at the time of the offence (date of "
+            "birth not known)",
             "kind": "Is the victim a person or an organisation?",
             "name": "Name of the person or organisation",
             "enhanced_rights_reason": "Why the victim is entitled to enhanced rights",
@@ -98,6 +104,8 @@ class VictimForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
                 "or vulnerable or intimidated victims."
             ),
             "representative_name": "For a victim under 18, or one who cannot act for themselves.",
+            "known_under_18": "A victim under 18 at the time of the offence is entitled to "
+            "enhanced rights automatically: information is due within 1 working day.",
         }
         widgets = {
             "kind": forms.RadioSelect,
@@ -114,11 +122,25 @@ class VictimForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         _not_future(self, "details_received_on", m.RECEIVED_FUTURE)
+        # The age may make the victim young at the offence, which gives the
+        # reason by itself (services._apply_young_victim); the service decides.
+        young_info = data.get("date_of_birth") or data.get("known_under_18")
         if data.get("enhanced_rights"):
             if data.get("kind") == VictimKind.ORGANISATION:
                 self.add_error("enhanced_rights", m.ENHANCED_ORGANISATION)
-            elif not (data.get("enhanced_rights_reason") or "").strip():
+            elif not (data.get("enhanced_rights_reason") or "").strip() and not young_info:
                 self.add_error("enhanced_rights_reason", m.ENHANCED_REASON_REQUIRED)
+        if young_info and data.get("kind") == VictimKind.ORGANISATION:
+            self.add_error("date_of_birth", m.AGE_ORGANISATION)
+        elif data.get("date_of_birth") and data.get("known_under_18"):
+            self.add_error("known_under_18", m.BIRTH_DATE_AND_UNDER_18)
+        dob = data.get("date_of_birth")
+        if dob and dob >= timezone.localdate():
+            self.add_error("date_of_birth", m.BIRTH_DATE_FUTURE)
+        if (data.get("representative_name") or "").strip() and not (
+            data.get("representative_relationship") or ""
+        ).strip():
+            self.add_error("representative_relationship", m.REPRESENTATIVE_RELATIONSHIP_REQUIRED)
         if not any((data.get(f) or "").strip() for f in ("address", "phone", "email")):
             self.add_error("address", m.CONTACT_DETAIL_REQUIRED)
         return data
@@ -177,9 +199,11 @@ class ContactForm(GDSFormMixin, forms.ModelForm):
             "consent_given",
             "consent_on",
             "wants_updates",
+            "given_by",
             "notes",
         ]
         labels = {
+            "given_by": "Who gave the choice and consent?",
             "method": "How was the contact made?",
             "offered_information": "Offered information about the case and the process",
             "offered_support_referral": "Offered a referral to support services",
@@ -192,12 +216,14 @@ class ContactForm(GDSFormMixin, forms.ModelForm):
         widgets = {
             "method": forms.RadioSelect,
             "choice": forms.RadioSelect,
+            "given_by": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, victim: Victim, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.victim = victim
+        _given_by_field(self, victim)
         for name in ("offered_information", "offered_support_referral"):
             self.fields[name].required = False
         self.fields["offered_restorative_justice"].required = False
@@ -225,12 +251,31 @@ class ContactForm(GDSFormMixin, forms.ModelForm):
         return data
 
 
+def _given_by_field(form: forms.Form, victim: Victim | None) -> None:
+    """Who gave it: asked only when a parent or guardian acts for the victim
+    (their name is on the victim's page, not in the label)."""
+    if victim is None or not victim.representative_name:
+        form.fields.pop("given_by", None)
+        return
+    field = form.fields.get("given_by") or forms.ChoiceField()
+    field.label = field.label or "Who withdrew consent?"
+    field.choices = GivenBy.choices
+    field.widget = forms.RadioSelect(choices=GivenBy.choices)
+    field.required = True
+    field.error_messages["required"] = m.SELECT_GIVEN_BY
+    form.fields["given_by"] = field
+
+
 class WithdrawConsentForm(GDSFormMixin, forms.Form):
     submit_label = "Record withdrawal"
 
     consent_withdrawn_on = _date(
         "Date the victim withdrew consent", required_message=m.WITHDRAWAL_DATE_REQUIRED
     )
+
+    def __init__(self, *args, victim: Victim | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _given_by_field(self, victim)
 
 
 class UpdateForm(GDSFormMixin, forms.ModelForm):

@@ -11,6 +11,17 @@ RECEIVED_FUTURE = "The date the service received the victim's details must be to
 ENHANCED_REASON_REQUIRED = "Enter why the victim is entitled to enhanced rights"
 ENHANCED_ORGANISATION = "An organisation cannot be entitled to enhanced rights"
 CONTACT_DETAIL_REQUIRED = "Enter at least one way to contact the victim: address, phone or email"
+BIRTH_DATE_FUTURE = "The victim's date of birth must be in the past"
+BIRTH_DATE_AFTER_OFFENCE = "The victim's date of birth must be before the offence on {day}"
+AGE_ORGANISATION = "An organisation has no date of birth or age: leave them empty"
+BIRTH_DATE_AND_UNDER_18 = (
+    "Leave “under 18 at the time of the offence” unticked when you enter the date of birth"
+)
+YOUNG_VICTIM_ENHANCED = (
+    "A victim under 18 at the time of the offence is entitled to enhanced rights"
+)
+YOUNG_VICTIM_REASON = "Under 18 at the time of the offence"
+REPRESENTATIVE_RELATIONSHIP_REQUIRED = "Enter their relationship to the victim"
 CASE_REFERENCE_REQUIRED = "Enter the reference of the child's case"
 CASE_REFERENCE_UNKNOWN = "Enter a case reference that exists, like K7K2M9QX"
 CASE_ALREADY_LINKED = "The victim is already linked to this case"
@@ -35,6 +46,12 @@ WITHDRAWAL_BEFORE_CONSENT = (
 )
 WITHDRAWAL_DATE_REQUIRED = "Enter the date the victim withdrew consent"
 ALREADY_WITHDRAWN = "Consent was already withdrawn"
+
+NO_REPRESENTATIVE = (
+    "No parent or guardian is recorded as acting for the victim: add them to the victim's "
+    "details first"
+)
+SELECT_GIVEN_BY = "Select who gave the choice and consent"
 
 # Update
 UPDATE_DATE_REQUIRED = "Enter the date the update was given"

@@ -63,6 +63,14 @@ class RJChoice(models.TextChoices):
         return "has not chosen yet"
 
 
+class GivenBy(models.TextChoices):
+    """Who gave a consent, a choice or took part in a contact: the victim, or
+    the parent or guardian acting for a young victim (Victims' Code)."""
+
+    VICTIM = "victim", "The victim"
+    REPRESENTATIVE = "representative", "Their parent or guardian, acting for them"
+
+
 class VictimQuerySet(models.QuerySet):
     def with_first_contact(self) -> VictimQuerySet:
         """Annotate `contacted`: a contact in which restorative justice was offered."""
@@ -107,6 +115,18 @@ class Victim(DomainModel):
     )
     enhanced_rights_reason = models.CharField(max_length=300, blank=True)
     details_received_on = models.DateField("date the service received the victim's details")
+    # Young victims (Victims' Code): under 18 at the time of the offence, from
+    # the date of birth, or known to be when the date of birth is not.
+    date_of_birth = models.DateField("victim's date of birth", null=True, blank=True)
+    known_under_18 = models.BooleanField(
+        "under 18 at the time of the offence (date of birth not known)", default=False
+    )
+    # Derived by the services (rules.is_young_victim) from the above and the
+    # linked offences' dates; stored so the clock's query can read it. A
+    # young victim is entitled to enhanced rights automatically.
+    young_victim = models.BooleanField(
+        "under 18 at the time of the offence", default=False, editable=False
+    )
     # A parent or guardian acts for a young victim (PRODUCT.md, Victims).
     representative_name = models.CharField(
         "parent or guardian acting for the victim", max_length=200, blank=True
@@ -142,6 +162,22 @@ class Victim(DomainModel):
                 condition=Q(invitation=Invitation.NOT_DECIDED) | ~Q(invitation_reason=""),
                 name="victim_invitation_has_reason",
                 violation_error_message=m.INVITATION_REASON_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(young_victim=False) | Q(enhanced_rights=True),
+                name="victim_young_has_enhanced_rights",
+                violation_error_message=m.YOUNG_VICTIM_ENHANCED,
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=VictimKind.PERSON)
+                | Q(date_of_birth__isnull=True, known_under_18=False),
+                name="victim_age_person_only",
+                violation_error_message=m.AGE_ORGANISATION,
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(known_under_18=False),
+                name="victim_birth_date_or_known_under_18",
+                violation_error_message=m.BIRTH_DATE_AND_UNDER_18,
             ),
         ]
 
@@ -211,6 +247,22 @@ class VictimContact(DomainModel):
     consent_withdrawn_on = models.DateField(null=True, blank=True)
     wants_updates = models.BooleanField("wants to be kept informed", default=False)
     notes = models.TextField(blank=True)
+    # Who spoke, chose and consented in this contact: the victim, or their
+    # parent or guardian (name and relationship as recorded at the time).
+    given_by = models.CharField(
+        "who gave the choice and consent",
+        max_length=14,
+        choices=GivenBy.choices,
+        default=GivenBy.VICTIM,
+    )
+    representative_name = models.CharField(max_length=200, blank=True)
+    representative_relationship = models.CharField(max_length=100, blank=True)
+    withdrawal_given_by = models.CharField(
+        "who withdrew consent", max_length=14, choices=GivenBy.choices, blank=True
+    )
+    withdrawal_representative = models.CharField(
+        "parent or guardian who withdrew consent", max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["-contacted_on", "-id"]
@@ -233,6 +285,11 @@ class VictimContact(DomainModel):
                 name="victim_contact_withdrawal_after_consent",
                 violation_error_message=m.WITHDRAWAL_BEFORE_CONSENT,
             ),
+            models.CheckConstraint(
+                condition=Q(given_by=GivenBy.VICTIM) | ~Q(representative_name=""),
+                name="victim_contact_representative_named",
+                violation_error_message=m.NO_REPRESENTATIVE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +301,15 @@ class VictimContact(DomainModel):
     @property
     def consent_current(self) -> bool:
         return self.consent_given and self.consent_withdrawn_on is None
+
+    @property
+    def given_by_words(self) -> str:
+        """ "the victim" or "Jo Doe (mother), acting for the victim"."""
+        if self.given_by == GivenBy.REPRESENTATIVE:
+            return rules.representative_words(
+                self.representative_name, self.representative_relationship
+            )
+        return "the victim"
 
 
 class VictimUpdate(DomainModel):

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from victims import messages as m
 from victims.bank_holidays import ENGLAND_AND_WALES
+from yos.lib.dates import age_on
 
 RJ_INFORMATION_WORKING_DAYS = 5
 RJ_INFORMATION_WORKING_DAYS_ENHANCED = 1
@@ -117,3 +118,39 @@ def consent_problems(
         elif consent_on is not None and withdrawn_on < consent_on:
             problems["consent_withdrawn_on"] = m.WITHDRAWAL_BEFORE_CONSENT
     return problems
+
+
+# --- Young victims and their representatives ------------------------------------
+
+ADULT_AGE = 18
+
+
+def is_young_victim(
+    *,
+    date_of_birth: date | None,
+    known_under_18: bool,
+    offence_dates: list[date | None],
+    details_received_on: date | None,
+) -> bool:
+    """Under 18 at the time of the offence (Victims' Code: a victim under 18
+    is automatically eligible for enhanced rights as a vulnerable victim).
+
+    Known to be (date of birth unknown): yes. With a date of birth: under 18
+    on the date of any linked offence; where an offence has no date, on the
+    date the service received the details (the offence came before it, so
+    under 18 then means under 18 at the offence). Age by yos.lib.dates.age_on.
+    """
+    if known_under_18:
+        return True
+    if date_of_birth is None:
+        return False
+    days = [d for d in offence_dates if d is not None]
+    if len(days) < len(offence_dates) or not offence_dates:
+        days.append(details_received_on)
+    return any(d is not None and age_on(date_of_birth, d) < ADULT_AGE for d in days)
+
+
+def representative_words(name: str, relationship: str) -> str:
+    """'Jo Doe (mother), acting for the victim'."""
+    who = f"{name} ({relationship})" if relationship else name
+    return f"{who}, acting for the victim"

@@ -17,12 +17,14 @@ from cases.models import Case
 from victims import messages as m
 from victims import rules
 from victims.models import (
+    GivenBy,
     Invitation,
     Reparation,
     RestorativeJusticeWork,
     RJKind,
     Victim,
     VictimContact,
+    VictimKind,
     VictimOffence,
     VictimUpdate,
 )
@@ -45,12 +47,60 @@ def _check_victim(victim: Victim) -> None:
     _not_future(victim.details_received_on, "details_received_on", m.RECEIVED_FUTURE)
     if not (victim.address.strip() or victim.phone.strip() or victim.email.strip()):
         raise ValidationError({"address": m.CONTACT_DETAIL_REQUIRED})
+    if victim.kind == VictimKind.ORGANISATION and (victim.date_of_birth or victim.known_under_18):
+        raise ValidationError({"date_of_birth": m.AGE_ORGANISATION})
+    if victim.date_of_birth and victim.known_under_18:
+        raise ValidationError({"known_under_18": m.BIRTH_DATE_AND_UNDER_18})
+    if victim.date_of_birth and victim.date_of_birth >= timezone.localdate():
+        raise ValidationError({"date_of_birth": m.BIRTH_DATE_FUTURE})
+    if victim.representative_name.strip() and not victim.representative_relationship.strip():
+        raise ValidationError(
+            {"representative_relationship": m.REPRESENTATIVE_RELATIONSHIP_REQUIRED}
+        )
+
+
+def _apply_young_victim(victim: Victim, cases: list[Case]) -> None:
+    """Work out whether the victim was under 18 at the time of the offence
+    (rules.is_young_victim over every linked offence) and, if so, give them
+    enhanced rights automatically (Victims' Code), which sets the 1-working-day
+    clock. Enhanced rights given only for being young go when they no longer
+    apply (a corrected date of birth); grounds the worker recorded stay."""
+    for case in cases:
+        if victim.date_of_birth and case.offence_date and victim.date_of_birth > case.offence_date:
+            raise ValidationError(
+                {
+                    "date_of_birth": m.BIRTH_DATE_AFTER_OFFENCE.format(
+                        day=f"{case.offence_date.day} {case.offence_date:%B %Y}"
+                    )
+                }
+            )
+    victim.young_victim = victim.kind == VictimKind.PERSON and rules.is_young_victim(
+        date_of_birth=victim.date_of_birth,
+        known_under_18=victim.known_under_18,
+        offence_dates=[case.offence_date for case in cases],
+        details_received_on=victim.details_received_on,
+    )
+    if victim.young_victim:
+        victim.enhanced_rights = True
+        if not victim.enhanced_rights_reason.strip():
+            victim.enhanced_rights_reason = m.YOUNG_VICTIM_REASON
+    elif victim.enhanced_rights_reason == m.YOUNG_VICTIM_REASON:
+        victim.enhanced_rights, victim.enhanced_rights_reason = False, ""
+    if victim.enhanced_rights and not victim.enhanced_rights_reason.strip():
+        raise ValidationError({"enhanced_rights_reason": m.ENHANCED_REASON_REQUIRED})
+
+
+def _linked_cases(victim: Victim) -> list[Case]:
+    if victim.pk is None:
+        return []
+    return list(Case.objects.filter(victim_links__victim=victim))
 
 
 @transaction.atomic
 def victim_create(*, victim: Victim, case: Case, by) -> Victim:
     """Save a new victim (built from a form, unsaved) linked to the case's offence."""
     _check_victim(victim)
+    _apply_young_victim(victim, [case])
     _save(victim, by=by)
     victim_link_case(victim=victim, case=case, by=by)
     return victim
@@ -59,6 +109,7 @@ def victim_create(*, victim: Victim, case: Case, by) -> Victim:
 def victim_edit(*, victim: Victim, loaded_version: int | None, by) -> Victim:
     """Save changes to a victim loaded at loaded_version (StaleRecord if changed since)."""
     _check_victim(victim)
+    _apply_young_victim(victim, _linked_cases(victim))
     victim.full_clean()
     return save_if_current(victim, loaded_version, by=by)
 
@@ -69,7 +120,18 @@ def victim_link_case(*, victim: Victim, case: Case, by) -> VictimOffence:
         raise ValidationError({"case_reference": m.CASE_WITHOUT_OFFENCE})
     if VictimOffence.objects.filter(victim=victim, case=case).exists():
         raise ValidationError({"case_reference": m.CASE_ALREADY_LINKED})
-    return _save(VictimOffence(victim=victim, case=case), by=by)
+    link = _save(VictimOffence(victim=victim, case=case), by=by)
+    # A new offence may make the victim young at the time of it.
+    victim = Victim.objects.select_for_update().get(pk=victim.pk)
+    was = (victim.young_victim, victim.enhanced_rights, victim.enhanced_rights_reason)
+    try:
+        _apply_young_victim(victim, _linked_cases(victim))
+    except ValidationError as error:
+        raise ValidationError({"case_reference": error.messages}) from error
+    if (victim.young_victim, victim.enhanced_rights, victim.enhanced_rights_reason) != was:
+        victim.version += 1
+        _save(victim, by=by)
+    return link
 
 
 @transaction.atomic
@@ -88,14 +150,31 @@ def victim_contact_record(*, contact: VictimContact, by) -> VictimContact:
     )
     if problems:
         raise ValidationError(problems)
+    _record_given_by(contact)
     contact.by = by
     return _save(contact, by=by)
 
 
+def _record_given_by(contact: VictimContact) -> None:
+    """A parent or guardian acting for the victim: keep their name and
+    relationship on the contact as recorded on the victim now."""
+    victim = contact.victim
+    if contact.given_by == GivenBy.REPRESENTATIVE:
+        if not victim.representative_name.strip():
+            raise ValidationError({"given_by": m.NO_REPRESENTATIVE})
+        contact.representative_name = victim.representative_name
+        contact.representative_relationship = victim.representative_relationship
+    else:
+        contact.representative_name = contact.representative_relationship = ""
+
+
 @transaction.atomic
-def victim_contact_withdraw_consent(*, contact: VictimContact, withdrawn_on: date, by):
-    """Record that the victim withdrew the consent given in this contact."""
-    locked = VictimContact.objects.select_for_update().get(pk=contact.pk)
+def victim_contact_withdraw_consent(
+    *, contact: VictimContact, withdrawn_on: date, by, given_by: str = GivenBy.VICTIM
+):
+    """Record that the victim (or their parent or guardian, acting for them)
+    withdrew the consent given in this contact."""
+    locked = VictimContact.objects.select_for_update().select_related("victim").get(pk=contact.pk)
     if locked.consent_withdrawn_on is not None:
         raise ValidationError({"consent_withdrawn_on": m.ALREADY_WITHDRAWN})
     problems = rules.consent_problems(
@@ -108,6 +187,14 @@ def victim_contact_withdraw_consent(*, contact: VictimContact, withdrawn_on: dat
     if problems:
         raise ValidationError(problems)
     locked.consent_withdrawn_on = withdrawn_on
+    locked.withdrawal_given_by = given_by
+    if given_by == GivenBy.REPRESENTATIVE:
+        victim = locked.victim
+        if not victim.representative_name.strip():
+            raise ValidationError({"given_by": m.NO_REPRESENTATIVE})
+        locked.withdrawal_representative = rules.representative_words(
+            victim.representative_name, victim.representative_relationship
+        ).removesuffix(", acting for the victim")
     locked.version += 1
     return _save(locked, by=by)
 

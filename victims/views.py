@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cases.models import Case
 from victims import forms, selectors, services
 from victims.models import (
+    GivenBy,
     Reparation,
     RestorativeJusticeWork,
     Victim,
@@ -186,13 +187,14 @@ def contact_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     contact = access.get_for_user(
         request.user, VictimContact.objects.select_related("victim"), pk, write=True
     )
-    form = forms.WithdrawConsentForm(_data(request))
+    form = forms.WithdrawConsentForm(_data(request), victim=contact.victim)
     if request.method == "POST" and form.is_valid():
         withdrawn_on = form.cleaned_data["consent_withdrawn_on"]
+        given_by = form.cleaned_data.get("given_by") or GivenBy.VICTIM
         if _save_or_errors(
             form,
             lambda: services.victim_contact_withdraw_consent(
-                contact=contact, withdrawn_on=withdrawn_on, by=request.user
+                contact=contact, withdrawn_on=withdrawn_on, by=request.user, given_by=given_by
             ),
         ):
             messages.success(request, "Withdrawal of consent recorded")

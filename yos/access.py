@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = {
     # orders
     "orders.ParentingOrder": Rule(family="child__family"),
     "orders.OrderRequirement": Rule(family="order__child__family"),
+    "orders.OrderCondition": Rule(family="order__child__family"),
     "orders.OrderSession": Rule(family="case__child__family"),
     "orders.FailureToComply": Rule(family="order__child__family"),
     "orders.BreachReferral": Rule(family="failure__order__child__family"),

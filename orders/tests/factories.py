@@ -11,9 +11,12 @@ from orders import rules
 from orders.models import (
     Attendance,
     BreachReferral,
+    ConditionKind,
     Excuse,
+    ExplanationStatus,
     FailureKind,
     FailureToComply,
+    OrderCondition,
     OrderRequirement,
     OrderSession,
     ParentingOrder,
@@ -84,9 +87,25 @@ class FailureFactory(factory.django.DjangoModelFactory):
     parent = factory.LazyAttribute(lambda o: o.order.parents.first())
     occurred_on = factory.LazyAttribute(lambda o: o.order.made_on + dt.timedelta(days=7))
     description = "Did not attend a counselling or guidance session"
+    # By default the parent explained and it was not accepted (a warning is
+    # due); pass explanation_status=NOT_ASKED, explanation_on=None, excuse="",
+    # excuse_decided_by=None, excuse_decided_at=None for one not asked yet.
+    explanation_status = ExplanationStatus.GIVEN
+    explanation_on = factory.SelfAttribute("occurred_on")
     excuse = Excuse.NOT_ACCEPTED
     excuse_decided_by = factory.SubFactory(UserFactory)
     excuse_decided_at = factory.LazyFunction(timezone.now)
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderCondition
+
+    order = factory.SubFactory(ParentingOrderFactory)
+    kind = ConditionKind.AT_HOME
+    details = "between 8pm and 7am"
+    starts_on = factory.LazyAttribute(lambda o: o.order.made_on)
+    ends_on = factory.LazyAttribute(lambda o: rules.latest_requirement_end(o.order.made_on))
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

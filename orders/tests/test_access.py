@@ -7,7 +7,12 @@ import pytest
 from django.urls import reverse
 
 from orders.models import BreachReferral, ParentingOrder
-from orders.tests.factories import FailureFactory, ReferralFactory, RequirementFactory
+from orders.tests.factories import (
+    ConditionFactory,
+    FailureFactory,
+    ReferralFactory,
+    RequirementFactory,
+)
 from tests.urlwalk import walk
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def _orders_urls(order):
     requirement = RequirementFactory(order=order)
+    condition = ConditionFactory(order=order)
     referral = ReferralFactory(failure=FailureFactory(order=order, parent=order.parents.get()))
     pk_for = {
         "requirements": requirement.pk,
+        "conditions": condition.pk,
         "failures": referral.failure.pk,
         "referrals": referral.pk,
     }
@@ -37,7 +44,7 @@ def _orders_urls(order):
 
 
 def test_the_walk_finds_every_orders_url(order):
-    assert len(_orders_urls(order)) == 14
+    assert len(_orders_urls(order)) == 17
 
 
 @pytest.mark.parametrize("persona", ["outsider", "victim_worker", "school_staff", "administrator"])

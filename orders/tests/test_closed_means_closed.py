@@ -19,7 +19,7 @@ from cases.models import Attendance as CaseAttendance
 from cases.models import CaseStatus, SessionKind
 from cases.tests.factories import CaseFactory, SessionFactory
 from orders import services
-from orders.models import Attendance, Excuse, FailureKind, RequirementKind
+from orders.models import Attendance, FailureKind, RequirementKind
 from orders.tests.factories import ParentingOrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,6 @@ def _failure(order, by, **extra):
         parent=order.parents.get(),
         occurred_on=dt.date(2026, 12, 1),
         description="Child out after the curfew",
-        excuse=Excuse.NOT_ACCEPTED,
         by=by,
         **extra,
     )
@@ -65,7 +64,7 @@ def _session(order, by):
         case=order.case,
         order=order,
         held_on=AFTER,
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=order.parents.get(),
         by=by,
     )

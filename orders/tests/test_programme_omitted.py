@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from orders import jobs, rules, selectors, services
-from orders.models import Attendance, Excuse, FailureKind, OrderStatus, ParentingOrder
+from orders.models import Attendance, FailureKind, OrderStatus, ParentingOrder
 from orders.tests.factories import ParentingOrderFactory, RequirementFactory
 from yos.lib.audit import system_user
 from yos.models import Flag, Letter
@@ -71,7 +71,7 @@ def test_a_missed_session_is_not_a_failure_to_comply(case_manager):
         case=order.case,
         order=order,
         held_on=WITHIN,
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=order.parents.get(),
         by=case_manager,
     )
@@ -89,7 +89,6 @@ def test_a_counselling_failure_is_refused_with_the_reason(case_manager):
             parent=order.parents.get(),
             occurred_on=WITHIN,
             description="Did not come",
-            excuse=Excuse.NOT_ACCEPTED,
             by=case_manager,
         )
     assert caught.value.message_dict == {"occurred_on": [rules.NO_COUNSELLING_TO_ENFORCE]}

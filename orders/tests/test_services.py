@@ -134,23 +134,26 @@ def test_order_update_refuses_a_new_date_that_leaves_a_requirement_past_twelve_m
     )
 
 
-def test_a_missed_session_without_excuse_during_counselling_is_a_failure_to_comply(case_manager):
+def test_a_missed_session_during_counselling_is_a_failure_waiting_for_the_explanation(
+    case_manager,
+):
+    """Seed 000: a failure "can be treated as a criminal offence"; only without
+    reasonable excuse, so nothing decides the excuse before the parent is asked."""
     order = ParentingOrderFactory(made_on=MADE)
     parent = order.parents.get()
     session, failure = services.session_record(
         case=order.case,
         order=order,
         held_on=dt.date(2026, 12, 1),
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=parent,
-        explanation="Forgot",
         by=case_manager,
     )
     assert session.enforceable
     assert failure.kind == FailureKind.COUNSELLING
     assert failure.session == session
-    assert failure.excuse == Excuse.NOT_ACCEPTED
-    assert failure.excuse_decided_by == case_manager
+    assert failure.explanation_status == "not_asked"
+    assert (failure.excuse, failure.excuse_decided_by, failure.explanation) == ("", None, "")
 
 
 def test_a_missed_session_after_counselling_ended_is_not_a_failure(case_manager):
@@ -159,7 +162,7 @@ def test_a_missed_session_after_counselling_ended_is_not_a_failure(case_manager)
         case=order.case,
         order=order,
         held_on=dt.date(2027, 2, 15),
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         parent=order.parents.get(),
         by=case_manager,
     )
@@ -173,7 +176,7 @@ def test_voluntary_support_is_never_enforceable_and_never_breached(case_manager)
     session, failure = services.session_record(
         case=case,
         held_on=dt.date(2026, 12, 1),
-        attendance=Attendance.MISSED_UNEXCUSED,
+        attendance=Attendance.MISSED,
         by=case_manager,
     )
     assert session.order is None
@@ -193,7 +196,6 @@ def test_failure_to_comply_cannot_be_recorded_against_counselling_after_it_ended
                 parent=order.parents.get(),
                 occurred_on=dt.date(2027, 3, 1),
                 description="Missed the session",
-                excuse=Excuse.NOT_ACCEPTED,
                 by=case_manager,
             )
     assert error.value.message_dict == {
@@ -209,7 +211,6 @@ def test_failure_to_comply_cannot_be_recorded_against_counselling_after_it_ended
             parent=order.parents.get(),
             occurred_on=dt.date(2027, 2, 28),
             description="Missed the session",
-            excuse=Excuse.NOT_ACCEPTED,
             by=case_manager,
         )
     assert failure.pk is not None
@@ -225,7 +226,6 @@ def test_a_requirement_failure_can_be_recorded_after_counselling_ended(case_mana
         parent=order.parents.get(),
         occurred_on=dt.date(2027, 5, 3),
         description="The child missed a week of school",
-        excuse=Excuse.NOT_ACCEPTED,
         by=case_manager,
     )
     assert failure.requirement == requirement
@@ -241,7 +241,6 @@ def test_failure_record_refuses_a_parent_the_order_does_not_bind(case_manager):
             parent=other,
             occurred_on=dt.date(2026, 12, 1),
             description="Out after curfew",
-            excuse=Excuse.NOT_ACCEPTED,
             by=case_manager,
         )
     assert error.value.message_dict == {"parent": [services.PARENT_NOT_BOUND]}

@@ -249,7 +249,7 @@ def test_recording_a_missed_session_after_counselling_says_it_is_voluntary(
 ):
     response = client_for(case_manager).post(
         reverse("orders:session-record", args=[order.pk]),
-        {**_date("held_on", TODAY), "attendance": "missed_unexcused", "parent": parent.pk},
+        {**_date("held_on", TODAY), "attendance": "missed", "parent": parent.pk},
         follow=True,
     )
     assert "Counselling is now voluntary, so a missed session is not a failure to comply" in (

@@ -31,29 +31,37 @@ def _date(prefix, day):
     return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
 
 
-def test_a_missed_session_without_excuse_records_a_failure_to_comply(
+def test_a_missed_session_records_a_failure_waiting_for_the_explanation(
     client_for, case_manager, order, parent
 ):
     response = client_for(case_manager).post(
         reverse("orders:session-record", args=[order.pk]),
         {
             **_date("held_on", TODAY),
-            "attendance": "missed_unexcused",
+            "attendance": "missed",
             "parent": parent.pk,
-            "explanation": "Overslept",
+            "explanation": "typed by mistake",
         },
         follow=True,
     )
-    assert "Session recorded, and a failure to comply recorded" in response.content.decode()
+    assert (
+        "Session recorded, and a failure to comply recorded: ask the parent for a reason before "
+        "a warning letter can be sent" in response.content.decode()
+    )
     failure = order.failures.get()
     assert failure.kind == FailureKind.COUNSELLING
-    assert failure.explanation == "Overslept"
+    assert (failure.explanation_status, failure.explanation, failure.excuse) == (
+        "not_asked",
+        "",
+        "",
+    )
+    assert "Not asked yet: ask the parent for a reason" in response.content.decode()
 
 
 def test_a_missed_enforceable_session_needs_the_parent(client_for, case_manager, order):
     response = client_for(case_manager).post(
         reverse("orders:session-record", args=[order.pk]),
-        {**_date("held_on", TODAY), "attendance": "missed_unexcused"},
+        {**_date("held_on", TODAY), "attendance": "missed"},
     )
     assert response.context["form"].errors["parent"] == [
         "Select the parent or carer who missed the session"
@@ -76,7 +84,7 @@ def test_voluntary_support_sessions_are_never_failures(client_for, case_manager,
     client = client_for(case_manager)
     response = client.post(
         reverse("orders:support-session-record", args=[case.pk]),
-        {**_date("held_on", TODAY), "attendance": "missed_unexcused"},
+        {**_date("held_on", TODAY), "attendance": "missed"},
         follow=True,
     )
     assert response.status_code == 200

@@ -69,6 +69,9 @@ def letters(ctx) -> Result:
                         parent=recipient[o.pk],
                         occurred_on=ctx.anchor,  # within LETTER_DUE_WITHIN_DAYS
                         description="Did not attend the counselling session",
+                        explanation_status="given",
+                        explanation_on=ctx.anchor,
+                        explanation="you were unwell",
                         excuse=Excuse.NOT_ACCEPTED,
                         excuse_decided_by=by,
                         excuse_decided_at=now,

@@ -208,7 +208,11 @@ def _session_range(s: Scope) -> Q:
 
 
 SESSION_MISSED = (SessionAttendance.UNEXCUSED, SessionAttendance.EXCUSED)
-ORDER_SESSION_MISSED = (OrderAttendance.MISSED_EXCUSED, OrderAttendance.MISSED_UNEXCUSED)
+ORDER_SESSION_MISSED = (
+    OrderAttendance.MISSED_EXCUSED,
+    OrderAttendance.MISSED,
+    OrderAttendance.MISSED_UNEXCUSED,
+)
 WARNING_KINDS = (Letter.Kind.ORDER_WARNING, Letter.Kind.CONTRACT_WARNING)
 
 
