@@ -50,7 +50,6 @@ VIEWS_TEXT_REQUIRED = "Enter what the child said"
 VIEWS_DATE_REQUIRED = "Enter the date the views were recorded"
 CASE_MANAGER_REQUIRED = "Select a case manager"
 ADDRESS_LINES_REQUIRED = "Enter the first line of the address, such as the house number and street"
-POSTCODE_REQUIRED = "Enter the postcode: a letter needs it on its own line"
 STALE_RECORD = (
     "Someone else changed this record while you were editing it. "
     "Your changes have not been saved: check the record and make them again."
@@ -264,8 +263,6 @@ class AdultAddressMixin:
         has_lines = bool((data.get("address") or "").strip())
         if not has_lines and ((data.get("town") or "").strip() or data.get("postcode")):
             self.add_error("address", ADDRESS_LINES_REQUIRED)
-        elif has_lines and not data.get("postcode") and "postcode" not in self.errors:
-            self.add_error("postcode", POSTCODE_REQUIRED)
         return data
 
 
@@ -305,6 +302,8 @@ class AdultForm(AdultAddressMixin, GDSFormMixin, VersionedFormMixin, forms.Model
                 "invalid": "Enter an email address in the correct format, like name@example.com"
             },
             "preferred_language": {"required": "Enter the adult's preferred language"},
+            "postcode": {"max_length": INVALID_POSTCODE},
+            "letter_name": {"max_length": "Name to use in letters must be 150 characters or fewer"},
         }
 
     def changes(self) -> dict:

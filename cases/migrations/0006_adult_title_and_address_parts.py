@@ -19,7 +19,8 @@ def split_addresses(apps, schema_editor):
         if not postcode:
             continue
         adult.address, adult.town, adult.postcode = lines, town, postcode
-        adult.save(update_fields=["address", "town", "postcode"])
+        # update(), not save(): one history row, written here, whatever the model class.
+        Adult.objects.filter(pk=adult.pk).update(address=lines, town=town, postcode=postcode)
         values = {f.attname: getattr(adult, f.attname) for f in Adult._meta.concrete_fields}
         HistoricalAdult.objects.create(
             **values,
