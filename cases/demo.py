@@ -41,8 +41,20 @@ FAMILIES = [
         0,
         [("Tyler", 15, 0, {"sen": "sen_support"}), ("Mia", 12, 0, {})],
         [
-            ("Donna", "Ashworth", "mother", True, True, {}),
-            ("Craig", "Ashworth", "father", True, False, {"address": "14 Canal Row, Other Town"}),
+            ("Donna", "Ashworth", "mother", True, True, {"title": "Ms"}),
+            (
+                "Craig",
+                "Ashworth",
+                "father",
+                True,
+                False,
+                {
+                    "title": "Mr",
+                    "address": "14 Canal Row",
+                    "town": "Other Town",
+                    "postcode": "OT2 4BB",
+                },
+            ),
         ],
         [
             (0, CaseKind.REFERRAL_ORDER, CaseStatus.OPEN, "Theft from a shop"),
@@ -228,7 +240,7 @@ def seed(ctx: dict) -> None:
             name=name,
             team=teams[team],
             case_manager=users[cm] if cm else None,
-            address=f"{10 + n} Demo Street, Demo Town",
+            address=f"{10 + n} Demo Street, Demo Town, DT{1 + n % 9} 1AB",
             notes=MARKER,
             by=author,
         )

@@ -22,8 +22,10 @@ from cases.models import (
     Family,
     Relationship,
     SessionKind,
+    Title,
 )
 from yos.forms import GDSDateField, GDSFormMixin, QuickSelect
+from yos.lib.postcodes import INVALID_POSTCODE, is_uk_postcode, normalise_postcode
 from yos.lib.versioning import VersionedFormMixin
 from yos.models import Team
 
@@ -48,6 +50,7 @@ ATTENDANCE_REQUIRED = "Select the attendance"
 VIEWS_TEXT_REQUIRED = "Enter what the child said"
 VIEWS_DATE_REQUIRED = "Enter the date the views were recorded"
 CASE_MANAGER_REQUIRED = "Select a case manager"
+ADDRESS_LINES_REQUIRED = "Enter the first line of the address, such as the house number and street"
 STALE_RECORD = (
     "Someone else changed this record while you were editing it. "
     "Your changes have not been saved: check the record and make them again."
@@ -231,17 +234,42 @@ class ChildViewForm(GDSFormMixin, forms.Form):
 # --- Adults ---------------------------------------------------------------------
 
 ADULT_FIELDS = [
+    "title",
     "first_name",
     "last_name",
+    "letter_name",
     "phone",
     "email",
     "address",
+    "town",
+    "postcode",
     "preferred_language",
     "interpreter_needed",
 ]
 
 
-class AdultForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
+class AdultAddressMixin:
+    """Title choices and the address parts' rules, shared by the adult forms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].choices = [("", "No title recorded"), *Title.choices]
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data.get("postcode", "")
+        if value.strip() and not is_uk_postcode(value):
+            raise forms.ValidationError(INVALID_POSTCODE)
+        return normalise_postcode(value) if value.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        has_lines = bool((data.get("address") or "").strip())
+        if not has_lines and ((data.get("town") or "").strip() or data.get("postcode")):
+            self.add_error("address", ADDRESS_LINES_REQUIRED)
+        return data
+
+
+class AdultForm(AdultAddressMixin, GDSFormMixin, VersionedFormMixin, forms.ModelForm):
     submit_label = "Save adult"
 
     class Meta:
@@ -252,11 +280,24 @@ class AdultForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
             "last_name": "Last name",
             "phone": "Phone number (optional)",
             "email": "Email address (optional)",
-            "address": "Address (optional)",
+            "title": "Title (optional)",
+            "letter_name": "Name to use in letters (optional)",
+            "address": "Address lines (optional)",
+            "town": "Town or city (optional)",
+            "postcode": "Postcode (optional)",
             "preferred_language": "Preferred language",
             "interpreter_needed": "Needs an interpreter",
         }
-        widgets = {"address": _textarea()}
+        help_texts = {
+            "title": "Letters start “Dear” with the title and last name, for example "
+            "Dear Ms Ashworth. Without a title they start “Dear parent or carer”.",
+            "address": "House number or name and street, one line each. The town and the "
+            "postcode go in their own boxes.",
+        }
+        widgets = {
+            "address": _textarea(),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        }
         error_messages = {
             "first_name": {"required": FIRST_NAME_REQUIRED},
             "last_name": {"required": LAST_NAME_REQUIRED},
@@ -264,6 +305,8 @@ class AdultForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
                 "invalid": "Enter an email address in the correct format, like name@example.com"
             },
             "preferred_language": {"required": "Enter the adult's preferred language"},
+            "postcode": {"max_length": INVALID_POSTCODE},
+            "letter_name": {"max_length": "Name to use in letters must be 150 characters or fewer"},
         }
 
     def changes(self) -> dict:
@@ -294,7 +337,7 @@ class AdultLinkForm(GDSFormMixin, LinkFields):
         self.fields["child"].empty_label = "Select a child"
 
 
-class AdultCreateForm(GDSFormMixin, forms.ModelForm):
+class AdultCreateForm(AdultAddressMixin, GDSFormMixin, forms.ModelForm):
     """A new adult and, when the family has children, how they relate to one."""
 
     submit_label = "Add adult"

@@ -162,15 +162,41 @@ class ChildView(DomainModel):
         return self.child.get_absolute_url() + "#views"
 
 
+class Title(models.TextChoices):
+    """How a parent or carer is addressed in letters ("Dear Ms Ashworth")."""
+
+    MR = "Mr", "Mr"
+    MRS = "Mrs", "Mrs"
+    MISS = "Miss", "Miss"
+    MS = "Ms", "Ms"
+    MX = "Mx", "Mx"
+    DR = "Dr", "Dr"
+
+
 class Adult(DomainModel):
-    """A parent or carer in a family."""
+    """A parent or carer in a family.
+
+    The postal address is in parts so a letter prints the postcode on its own
+    line: ``address`` holds the address lines (house, street, area), then
+    ``town`` and ``postcode`` (checked for a UK postcode's shape by the form).
+    """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
+    title = models.CharField(max_length=4, choices=Title.choices, blank=True)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    letter_name = models.CharField(
+        "name to use in letters",
+        max_length=150,
+        blank=True,
+        help_text="For example Dr Okafor or Mrs Ashworth-Khan. Leave empty to use the "
+        "title and last name.",
+    )
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField("address lines", blank=True)
+    town = models.CharField("town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
     preferred_language = models.CharField(max_length=60, default="English")
     interpreter_needed = models.BooleanField(default=False)
 
@@ -186,6 +212,15 @@ class Adult(DomainModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The recorded address as printed: each address line, the town, then
+        the postcode on its own line ([] when no address is recorded)."""
+        from yos.lib.postcodes import address_lines
+
+        lines = address_lines(self.address)
+        return lines + [part for part in (self.town.strip(), self.postcode.strip()) if part]
 
 
 class Relationship(models.TextChoices):

@@ -31,6 +31,8 @@ REASONABLE_NEEDS_EXPLANATION = (
     "Enter the parent's explanation, or select No: without an explanation it cannot be reasonable"
 )
 SELECT_REQUESTING_PARENT = "Select the parent who asked for the earlier review"
+PURPOSE_REQUIRED = "Select why the contract is offered"
+DECISION_REQUIRED = "Select whether you approve the request to end the contract"
 
 
 def _yes_no(label: str, required_message: str) -> forms.TypedChoiceField:
@@ -98,6 +100,7 @@ class ContractTermsForm(GDSFormMixin, forms.ModelForm):
             "next_review_on",
             "lead_practitioner",
             "lead_practitioner_organisation",
+            "purpose",
             "reason",
             "services_involved",
             "support_statement",
@@ -110,9 +113,13 @@ class ContractTermsForm(GDSFormMixin, forms.ModelForm):
             "lead_practitioner_organisation": "Lead practitioner's role or organisation",
             "length_reason": "Why the contract lasts less than 3 or more than 12 months (if it does)",
             "services_involved": "Other services working with the family (if any)",
+            "purpose": "Why is the contract offered?",
+            "reason": "More about why it is offered (optional)",
         }
+        error_messages = {"purpose": {"required": PURPOSE_REQUIRED}}
         widgets = {
             "arrangement": forms.RadioSelect,
+            "purpose": forms.RadioSelect,
             "length_reason": forms.Textarea(attrs={"rows": 2}),
             "reason": forms.Textarea(attrs={"rows": 3}),
             "services_involved": forms.Textarea(attrs={"rows": 2}),
@@ -451,6 +458,31 @@ class TerminateForm(GDSFormMixin, forms.Form):
     )
     services_consulted_details = _text(
         "Who was consulted, when, and what they said", required=False, rows=3
+    )
+
+
+class TerminationRequestForm(GDSFormMixin, forms.Form):
+    """The allocated case manager asks a supervisor to end a local-authority contract."""
+
+    submit_label = "Send the request to a supervisor"
+    ended_on = GDSDateField(label="Date it should end")
+    reason = _text("Why the contract should end", message="Enter why the contract should end")
+    services_consulted = forms.BooleanField(
+        label="The services working with the family were told and asked for advice first",
+        required=False,
+    )
+    services_consulted_details = _text(
+        "Who was consulted, when, and what they said", required=False, rows=3
+    )
+
+
+class TerminationDecisionForm(GDSFormMixin, forms.Form):
+    """A supervisor approves or refuses a request to end a contract, with a reason."""
+
+    submit_label = "Save the decision"
+    approve = _yes_no("Do you approve ending the contract?", DECISION_REQUIRED)
+    decision_reason = _text(
+        "Reason for your decision", message="Enter the reason for your decision"
     )
 
 

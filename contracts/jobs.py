@@ -24,6 +24,28 @@ from yos.models import Flag
 SCOPE = {"family": "pupil__family_id", "school": "school_id", "child": "pupil_id"}
 
 
+def contracts_past_end(run_date: date):
+    """Contracts not yet ended whose end date has passed: awaiting signatures,
+    active or warning served, with the end date before the run date."""
+    return ParentingContract.objects.filter(
+        status__in=rules.TRANSITIONS["expire"][0], ends_on__lt=run_date
+    )
+
+
+def end_past_contracts(run_date: date, *, by) -> dict:
+    """A contract past its end date is ended by the named transition "expire"
+    (status "Ended: end date reached", a ContractStatusChange and history by
+    the job's user), not left active. Idempotent: an ended contract is not
+    picked again; a contract left over by an earlier run is ended by the next."""
+    from contracts.services import contract_expire  # the app's own write path
+
+    ended = 0
+    for contract in contracts_past_end(run_date).order_by("id").iterator():
+        contract_expire(contract=contract, today=run_date, by=by)
+        ended += 1
+    return {"ended": ended}
+
+
 def ending_flags(run_date: date, *, by) -> dict:
     """A contract in force whose end date is within FLAG_WARNING_DAYS (or has
     passed without it being completed or ended)."""
@@ -142,6 +164,7 @@ def warning_letters(run_date: date, *, by) -> dict:
 
 
 STEPS = [
+    ("end_past_contracts", end_past_contracts),  # first: an ended contract raises no flag
     ("ending_flags", ending_flags),
     ("review_flags", review_flags),
     ("unsigned_flags", unsigned_flags),

@@ -78,7 +78,16 @@ class ParentingContract(DomainModel):
         WARNING_SERVED = rules.Status.WARNING_SERVED, "Warning served"
         COMPLETED = rules.Status.COMPLETED, "Completed"
         TERMINATED = rules.Status.TERMINATED, "Terminated"
-        EXPIRED = rules.Status.EXPIRED, "Expired"
+        EXPIRED = rules.Status.EXPIRED, "Ended: end date reached"
+
+    class Purpose(models.TextChoices):
+        """Why the contract is offered (Anti-social Behaviour Act 2003 s.19; seed
+        001: "to address irregular attendance … They can also be used in cases
+        where behaviour is a concern, and the pupil may have received suspensions")."""
+
+        ATTENDANCE = "attendance", "Irregular attendance at school"
+        BEHAVIOUR = "behaviour", "Behaviour at school, or suspensions"
+        BOTH = "both", "Both attendance and behaviour"
 
     class ConsentHow(models.TextChoices):
         IN_PERSON = "in_person", "In person at the meeting"
@@ -118,6 +127,12 @@ class ParentingContract(DomainModel):
     support_statement = models.TextField(blank=True)
     support_details = models.TextField(blank=True)
     parent_statement = models.TextField(blank=True)
+    purpose = models.CharField(
+        "why the contract is offered",
+        max_length=10,
+        choices=Purpose.choices,
+        default=Purpose.ATTENDANCE,
+    )
     reason = models.TextField("why a contract is being offered", blank=True)
     services_involved = models.TextField("other services working with the family", blank=True)
     document_version = models.PositiveIntegerField(default=0)
@@ -277,6 +292,61 @@ class ContractStatusChange(DomainModel):
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url()
+
+
+class TerminationRequest(DomainModel):
+    """A case manager's request to end a local-authority contract early, and
+    the supervisor's decision on it (who, when, why). Only a YOS supervisor
+    ends a contract with the local authority (yos.access.can_terminate_contract)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a supervisor"
+        APPROVED = "approved", "Approved: the contract was ended"
+        REFUSED = "refused", "Refused: the contract continues"
+
+    contract = models.ForeignKey(
+        ParentingContract, on_delete=models.PROTECT, related_name="termination_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField("why the contract should end")
+    ended_on = models.DateField("date it should end")
+    services_consulted = models.BooleanField(
+        "multi-agency services consulted before ending", default=False
+    )
+    services_consulted_details = models.TextField(blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(decision="pending"),
+                name="one_pending_termination_request_per_contract",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_by__isnull=False),
+                name="termination_decision_has_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to end {self.contract} ({self.get_decision_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return self.contract.get_absolute_url() + f"#termination-request-{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
 
 
 class ContractRequirement(DomainModel):

@@ -20,6 +20,7 @@ from contracts.models import (
     ContractSignature,
     ContractStatusChange,
     ParentingContract,
+    TerminationRequest,
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page
@@ -63,6 +64,10 @@ def contract_detail(user, pk) -> ParentingContract:
             ),
         ),
         Prefetch("status_changes", queryset=ContractStatusChange.objects.select_related("by")),
+        Prefetch(
+            "termination_requests",
+            queryset=TerminationRequest.objects.select_related("requested_by", "decided_by"),
+        ),
         "referrals__attachment",
     )
     return access.get_for_user(user, qs, pk)

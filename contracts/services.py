@@ -26,7 +26,9 @@ from contracts.models import (
     LeadPractitionerChange,
     ParentingContract,
     RequirementProgress,
+    TerminationRequest,
 )
+from yos import access, letter_content
 from yos.flags import Wanted, flag_raise
 from yos.letters import address_lines, letter_issue, postal_address, residents
 from yos.lib.files import sniff, store_document
@@ -47,6 +49,12 @@ REFERRAL_NEEDS_LETTER = (
     "there is no contract document to attach"
 )
 NOT_ENDED_YET = "The contract has not reached its end date yet"
+REQUEST_ALREADY_PENDING = (
+    "A request to end this contract is already waiting for a supervisor's decision"
+)
+REQUEST_ALREADY_DECIDED = "This request has already been decided"
+DECISION_REASON_NEEDED = "Enter the reason for your decision"
+REQUEST_REASON_NEEDED = "Enter why the contract should end"
 
 
 def _save(instance, by) -> None:
@@ -122,6 +130,7 @@ def contract_draft(
     next_review_on: date | None = None,
     year_group: str = "",
     reason: str = "",
+    purpose: str = ParentingContract.Purpose.ATTENDANCE,
     services_involved: str = "",
     support_statement: str = "",
     support_details: str = "",
@@ -151,6 +160,7 @@ def contract_draft(
         lead_practitioner_organisation=lead_practitioner_organisation,
         year_group=year_group,
         reason=reason,
+        purpose=purpose,
         services_involved=services_involved,
         support_statement=support_statement,
         support_details=support_details,
@@ -304,7 +314,9 @@ def _render_document(contract: ParentingContract, *, by, reason: str) -> Contrac
                 contract.requirements.select_related("kind", "parent").order_by("id")
             ),
             "generated_on": timezone.localdate(),
-        },
+            "letter_date": timezone.localdate(),
+        }
+        | letter_content.contract_document_context(contract, links),
     )
     stored = store_document(
         content=pdf,
@@ -602,7 +614,7 @@ def warning_serve(
                 "pupil": contract.pupil,
                 "school": contract.school,
                 "school_address": address_lines(contract.school.address),
-                "issued_on": timezone.localdate(),
+                "letter_date": timezone.localdate(),
             },
             by=by,
             family=contract.pupil.family,
@@ -638,6 +650,19 @@ def contract_continue(*, contract: ParentingContract, reason: str, by) -> Parent
     return contract
 
 
+def _settle_requests(contract: ParentingContract, decision: str, reason: str, by) -> None:
+    """A contract that ends leaves no request to end it waiting: each pending
+    one is closed with why (and who), so the requester sees what happened."""
+    for request in contract.termination_requests.filter(
+        decision=TerminationRequest.Decision.PENDING
+    ):
+        request.decision = decision
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.decision_reason = reason
+        _save(request, by)
+
+
 @transaction.atomic
 def contract_terminate(
     *,
@@ -648,6 +673,13 @@ def contract_terminate(
     ended_on: date,
     by,
 ) -> ParentingContract:
+    """End the contract early. Only who yos.access.termination_refusal allows:
+    a YOS supervisor for a local-authority contract (the case manager requests
+    it: termination_request); the school's staff or a supervisor for a school's
+    own contract."""
+    refusal = access.termination_refusal(by, contract)
+    if refusal:
+        raise ValidationError(refusal)
     _refuse(
         rules.termination_problems(
             services_involved=bool(contract.services_involved.strip()),
@@ -660,7 +692,87 @@ def contract_terminate(
     contract.services_consulted = services_consulted
     contract.services_consulted_details = services_consulted_details
     _save(contract, by)
+    _settle_requests(
+        contract, TerminationRequest.Decision.APPROVED, f"The contract was ended by {by}", by
+    )
     return contract
+
+
+@transaction.atomic
+def termination_request(
+    *,
+    contract: ParentingContract,
+    reason: str,
+    ended_on: date,
+    services_consulted: bool,
+    services_consulted_details: str = "",
+    by,
+) -> TerminationRequest:
+    """The allocated case manager asks a supervisor to end a local-authority
+    contract early, with a reason. One request waits at a time."""
+    refusal = access.termination_request_refusal(by, contract)
+    if refusal:
+        raise ValidationError(refusal)
+    _lock(contract)
+    if rules.transition_target("terminate", contract.status) is None:
+        raise ValidationError(
+            rules.WRONG_STATUS.format(status=contract.get_status_display().lower())
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": [REQUEST_REASON_NEEDED]})
+    _refuse(
+        rules.termination_problems(
+            services_involved=bool(contract.services_involved.strip()),
+            services_consulted=services_consulted,
+        )
+    )
+    if contract.termination_requests.filter(decision=TerminationRequest.Decision.PENDING).exists():
+        raise ValidationError(REQUEST_ALREADY_PENDING)
+    request = TerminationRequest(
+        contract=contract,
+        requested_by=by,
+        reason=reason,
+        ended_on=ended_on,
+        services_consulted=services_consulted,
+        services_consulted_details=services_consulted_details,
+    )
+    _save(request, by)
+    return request
+
+
+@transaction.atomic
+def termination_decide(
+    *, request: TerminationRequest, approve: bool, reason: str, by
+) -> TerminationRequest:
+    """A supervisor approves (the contract is ended, by the supervisor, with the
+    request's reason and date) or refuses (the contract continues) a request,
+    with a reason. The request, the decision and who made each are kept."""
+    contract = request.contract
+    refusal = access.termination_decision_refusal(by, contract)
+    if refusal:
+        raise ValidationError(refusal)
+    request = TerminationRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_pending:
+        raise ValidationError(REQUEST_ALREADY_DECIDED)
+    if not reason.strip():
+        raise ValidationError({"decision_reason": [DECISION_REASON_NEEDED]})
+    request.decision = (
+        TerminationRequest.Decision.APPROVED if approve else TerminationRequest.Decision.REFUSED
+    )
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    _save(request, by)
+    if approve:
+        contract_terminate(
+            contract=contract,
+            reason=f"{request.reason} (requested by {request.requested_by}; approved: {reason})",
+            services_consulted=request.services_consulted,
+            services_consulted_details=request.services_consulted_details,
+            ended_on=request.ended_on,
+            by=by,
+        )
+    return request
 
 
 @transaction.atomic
@@ -671,6 +783,9 @@ def contract_complete(
     contract.ended_on = ended_on
     contract.end_reason = reason
     _save(contract, by)
+    _settle_requests(
+        contract, TerminationRequest.Decision.REFUSED, "The contract was completed instead", by
+    )
     return contract
 
 
@@ -679,9 +794,13 @@ def contract_expire(*, contract: ParentingContract, today: date, by) -> Parentin
     """Its end date passed without it being completed or ended."""
     if today <= contract.ends_on:
         raise ValidationError(NOT_ENDED_YET)
-    _transition(contract, "expire", by=by, reason="The end date passed")
+    _transition(contract, "expire", by=by, reason="The end date was reached")
     contract.ended_on = contract.ends_on
+    contract.end_reason = contract.end_reason or "The contract reached its end date"
     _save(contract, by)
+    _settle_requests(
+        contract, TerminationRequest.Decision.REFUSED, "The contract reached its end date first", by
+    )
     return contract
 
 

@@ -29,5 +29,11 @@ urlpatterns = [
     path("<int:pk>/continue/", views.continue_contract, name="continue"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/terminate/", views.terminate, name="terminate"),
+    path("<int:pk>/request-ending/", views.request_termination, name="request-termination"),
+    path(
+        "<int:pk>/request-ending/<int:request_pk>/decide/",
+        views.decide_termination,
+        name="decide-termination",
+    ),
     path("<int:pk>/referral/", views.make_referral, name="make-referral"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from contracts import forms as f
 from contracts import selectors, services
 from contracts.models import ContractNonCompliance, ContractSignature, ParentingContract
-from yos import access
+from yos import access, letter_content
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.versioning import StaleRecord, save_if_current
@@ -105,6 +105,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": can_write,
             "is_school_staff": role == Role.SCHOOL_STAFF,
             "can_terminate": access.can_terminate_contract(request.user, contract),
+            "can_request_termination": access.can_request_termination(request.user, contract),
+            "can_decide_termination": access.can_decide_termination(request.user, contract),
+            "termination_requests": list(contract.termination_requests.all()),
+            "why_offered": letter_content.why_offered(contract.purpose, contract.pupil.first_name),
             "Status": ParentingContract.Status,
         },
     )
@@ -468,9 +472,13 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.policy(*READERS)
 def terminate(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the contract early: who may is yos.access.termination_refusal (a
+    supervisor for a local-authority contract; the school's staff or a
+    supervisor for the school's own). Anyone else gets 403 with the reason."""
     contract = access.get_for_user(request.user, ParentingContract, pk)
-    if not access.can_terminate_contract(request.user, contract):
-        raise PermissionDenied("You cannot end this contract")
+    refusal = access.termination_refusal(request.user, contract)
+    if refusal:
+        raise PermissionDenied(refusal)
     form = f.TerminateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -481,6 +489,80 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(request, contract, "Contract ended")
     return _form_page(
         request, contract, form, "End the contract early", status=400 if form.errors else 200
+    )
+
+
+@access.policy(Role.CASE_MANAGER)
+def request_termination(request: HttpRequest, pk: int) -> HttpResponse:
+    """The allocated case manager asks a supervisor to end a local-authority contract."""
+    contract = _writable(request, pk)
+    refusal = access.termination_request_refusal(request.user, contract)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = f.TerminationRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.termination_request(contract=contract, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(
+                request,
+                contract,
+                "Request sent: a supervisor will decide whether the contract ends",
+                "#termination-requests",
+            )
+    return _form_page(
+        request,
+        contract,
+        form,
+        "Ask a supervisor to end the contract",
+        status=400 if form.errors else 200,
+        intro="Only a YOS supervisor can end a contract with the local authority. "
+        "Say why it should end; the supervisor decides and you will see the decision "
+        "on the contract's page.",
+    )
+
+
+@access.policy(Role.SUPERVISOR)
+def decide_termination(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """A supervisor approves or refuses a case manager's request, with a reason."""
+    contract = access.get_for_user(request.user, ParentingContract, pk)
+    ask = contract.termination_requests.select_related("requested_by").filter(pk=request_pk).first()
+    if ask is None:
+        raise Http404(access.NOT_FOUND)
+    refusal = access.termination_decision_refusal(request.user, contract)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = f.TerminationDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.termination_decide(
+                request=ask,
+                approve=form.cleaned_data["approve"],
+                reason=form.cleaned_data["decision_reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(
+                request,
+                contract,
+                "Decision saved: the contract was ended"
+                if form.cleaned_data["approve"]
+                else "Decision saved: the contract continues",
+                "#termination-requests",
+            )
+    ended = ask.ended_on
+    return _form_page(
+        request,
+        contract,
+        form,
+        "Decide the request to end the contract",
+        status=400 if form.errors else 200,
+        intro=f"{ask.requested_by} asked on {ask.requested_at:%-d %B %Y} for the contract to "
+        f"end on {ended.day} {ended:%B %Y}: {ask.reason}",
     )
 
 

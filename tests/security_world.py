@@ -84,6 +84,8 @@ class Side:
     referral: object = None
     contract: object = None
     draft_contract: object = None
+    la_contract: object = None
+    termination_request: object = None
     non_compliance: object = None
     document: object = None
     letter_document: object = None
@@ -143,6 +145,17 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     s.letter = letters[0]
     s.letter_document = s.letter.document
     s.draft_contract = cf.draft(s.child, parents, school_user)
+    # A contract with the local authority, and the case manager's request to end it.
+    s.la_contract = cf.finalised(
+        s.child, parents, case_manager, party=ParentingContract.Party.LOCAL_AUTHORITY
+    )
+    s.termination_request = contract_services.termination_request(
+        contract=s.la_contract,
+        reason=f"{canary} parents moved away",
+        ended_on=dt.date(2026, 11, 30),
+        services_consulted=False,
+        by=case_manager,
+    )
     s.document = StoredDocument.objects.filter(
         kind=StoredDocument.Kind.CONTRACT,
         content_type=ContentType.objects.get_for_model(ParentingContract),

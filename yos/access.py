@@ -93,6 +93,9 @@ RULES: dict[str, Rule] = {
     "contracts.ContractNonCompliance": Rule(
         family="contract__pupil__family", school="contract__school"
     ),
+    "contracts.TerminationRequest": Rule(
+        family="contract__pupil__family", school="contract__school"
+    ),
     "contracts.AttendanceReferral": Rule(
         family="contract__pupil__family", school="contract__school"
     ),
@@ -311,21 +314,79 @@ def contract_pupils(user: User) -> QuerySet:
     return Child.objects.none()
 
 
-def can_terminate_contract(user: User, contract) -> bool:
-    """School staff end their school's contracts (the governing body is the
-    party); a contract with the local authority is ended by a YOS supervisor
-    (PRODUCT.md: supervisors approve contract terminations) or the family's
-    allocated case manager."""
+SCHOOL_CANNOT_END_LA_CONTRACT = (
+    "Only a YOS supervisor can end a contract with the local authority. "
+    "Ask the family's case manager to request it."
+)
+CASE_MANAGER_REQUESTS_ENDING = (
+    "A case manager cannot end a contract with the local authority: request it, "
+    "and a supervisor decides."
+)
+NOT_YOUR_SCHOOLS_CONTRACT = "Only staff of the pupil's school can end this school's contract."
+CANNOT_END_CONTRACT = "You cannot end this contract."
+ONLY_ALLOCATED_REQUESTS = (
+    "Only the family's allocated case manager can request that a contract with the "
+    "local authority is ended."
+)
+ONLY_LA_CONTRACTS_REQUESTED = (
+    "This is the school's own contract: the school's staff or a supervisor end it, "
+    "no request is needed."
+)
+ONLY_SUPERVISORS_DECIDE = "Only a YOS supervisor can decide a request to end a contract."
+
+
+def termination_refusal(user: User, contract) -> str | None:
+    """Why user may not end contract early, or None when they may.
+
+    A contract with the local authority is ended by a YOS supervisor who can
+    see it (PRODUCT.md: supervisors approve contract terminations); the
+    allocated case manager may only request it (termination_request_refusal).
+    A school's own contract (the governing body is the party) is ended by that
+    school's staff or by a supervisor. School staff can never end a contract
+    with the local authority."""
     role = role_of(user)
-    if role == Role.SCHOOL_STAFF:
-        return contract.school_id == user.school_id
     if role == Role.SUPERVISOR:
-        return (
-            contract.la_is_party and visible(user, type(contract)).filter(pk=contract.pk).exists()
-        )
-    if role == Role.CASE_MANAGER:
-        return contract.la_is_party and can_change(user, contract)
-    return False
+        if visible(user, type(contract)).filter(pk=contract.pk).exists():
+            return None
+        return CANNOT_END_CONTRACT
+    if role == Role.SCHOOL_STAFF:
+        if contract.school_id != user.school_id:
+            return NOT_YOUR_SCHOOLS_CONTRACT
+        return SCHOOL_CANNOT_END_LA_CONTRACT if contract.la_is_party else None
+    if role == Role.CASE_MANAGER and contract.la_is_party:
+        return CASE_MANAGER_REQUESTS_ENDING
+    return CANNOT_END_CONTRACT
+
+
+def can_terminate_contract(user: User, contract) -> bool:
+    return termination_refusal(user, contract) is None
+
+
+def termination_request_refusal(user: User, contract) -> str | None:
+    """Why user may not request that contract is ended, or None: only the
+    family's allocated case manager, and only for a local-authority contract."""
+    if not contract.la_is_party:
+        return ONLY_LA_CONTRACTS_REQUESTED
+    if role_of(user) != Role.CASE_MANAGER or not can_change(user, contract):
+        return ONLY_ALLOCATED_REQUESTS
+    return None
+
+
+def can_request_termination(user: User, contract) -> bool:
+    return termination_request_refusal(user, contract) is None
+
+
+def termination_decision_refusal(user: User, contract) -> str | None:
+    """Why user may not decide a request to end contract, or None: a supervisor who sees it."""
+    if role_of(user) != Role.SUPERVISOR:
+        return ONLY_SUPERVISORS_DECIDE
+    if not visible(user, type(contract)).filter(pk=contract.pk).exists():
+        return ONLY_SUPERVISORS_DECIDE
+    return None
+
+
+def can_decide_termination(user: User, contract) -> bool:
+    return termination_decision_refusal(user, contract) is None
 
 
 # --- victims ------------------------------------------------------------------------

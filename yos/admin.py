@@ -60,7 +60,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, HistoryAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("Service", {"fields": ("teams", "school", "service_wide")}),
+        ("Service", {"fields": ("teams", "school", "service_wide", "phone")}),
     )
     list_display = ("username", "first_name", "last_name", "is_active")
     filter_horizontal = ("groups", "teams")

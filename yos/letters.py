@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
+from yos import letter_content
 from yos.lib.files import store_document
 from yos.lib.pdf import render_pdf
 from yos.models import Letter, StoredDocument
@@ -57,7 +58,7 @@ def postal_address(adult, child, *, resident: bool) -> list[str]:
     3. Else nothing: never the family's address for an adult who does not
        live with the child (a data-protection incident, issue 16).
     """
-    own = address_lines(adult.address)
+    own = adult.postal_lines  # address lines, town, postcode (cases.Adult)
     if own:
         return own
     if not resident or child is None:
@@ -119,6 +120,9 @@ def _render(spec: LetterSpec) -> bytes:
     return render_pdf(
         spec.template,
         spec.context
+        | letter_content.letter_context(
+            recipient=spec.recipient, subject=spec.subject, dedupe_key=spec.dedupe_key
+        )
         | {
             "recipient": spec.recipient,
             "recipient_address": spec.address,

@@ -36,6 +36,10 @@ class School(models.Model):
     name = models.CharField(max_length=200)
     urn = models.CharField("unique reference number", max_length=12, unique=True)
     address = models.TextField(blank=True)
+    telephone = models.CharField(
+        max_length=30, blank=True, help_text="Printed on contract letters for parents to call."
+    )
+    email = models.EmailField(blank=True, help_text="Printed on contract letters.")
     history = HistoricalRecords()
 
     class Meta:
@@ -62,6 +66,12 @@ class User(AbstractUser):
     )
     service_wide = models.BooleanField(
         default=False, help_text="Supervisors only: sees every team of the service."
+    )
+    phone = models.CharField(
+        "direct telephone",
+        max_length=30,
+        blank=True,
+        help_text="Printed under the name of a case manager who signs a letter.",
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

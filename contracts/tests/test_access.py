@@ -59,7 +59,12 @@ def test_another_schools_staff_get_404_on_every_contract_url_of_the_first(
 ):
     contract, record = warned
     client = client_for(other_school_staff)
-    kwargs_for = {"pk": contract.pk, "child_pk": contract.pupil_id, "nc_pk": record.pk}
+    kwargs_for = {
+        "pk": contract.pk,
+        "child_pk": contract.pupil_id,
+        "nc_pk": record.pk,
+        "request_pk": 1,
+    }
     checked = []
     for route, name in routes("contracts"):
         names = kwarg_names(route)

@@ -176,7 +176,7 @@ def test_the_document_holds_the_three_statements_the_requirements_and_the_names(
     for parent in parents:
         assert parent.full_name in text
     assert "Hillcrest Academy" in text
-    assert f"Reference {contract.reference}, version 1" in text
+    assert f"Our reference {contract.reference} Version 1" in text
 
 
 def test_it_becomes_active_when_both_parents_and_a_staff_member_have_signed(family, school_staff):

@@ -28,6 +28,7 @@ def draft_post(adults, **extra) -> dict:
     data = {
         "parents": [p.pk for p in adults],
         "arrangement": "joint",
+        "purpose": "attendance",
         "year_group": "Year 8",
         "lead_practitioner": "Morgan Hale",
         "lead_practitioner_organisation": "Assistant headteacher",
@@ -272,16 +273,18 @@ def test_terminating_without_consulting_the_services_shows_the_rule(
     assert contract.status == ParentingContract.Status.ACTIVE
 
 
-def test_a_supervisor_ends_an_la_contract_but_not_a_schools(
+def test_a_supervisor_ends_an_la_contract_and_a_schools(
     client_for, supervisor, case_manager, school, team
 ):
+    """Issue 17: "a local-authority contract is ended by a YOS supervisor …; a
+    school's own contract by that school's staff or a supervisor"."""
     pupil, parents = cf.pupil_with_parents(school, team=team, case_manager=case_manager)
     school_contract = cf.active(pupil, parents, case_manager)
     la_contract = cf.finalised(
         pupil, parents, case_manager, party=ParentingContract.Party.LOCAL_AUTHORITY
     )
     client = client_for(supervisor)
-    assert client.get(reverse("contracts:terminate", args=[school_contract.pk])).status_code == 403
+    assert client.get(reverse("contracts:terminate", args=[school_contract.pk])).status_code == 200
     response = client.post(
         reverse("contracts:terminate", args=[la_contract.pk]),
         {"reason": "Parents refused to sign", **date_fields("ended_on", dt.date(2026, 9, 30))},

@@ -40,9 +40,12 @@ def order(db):
     )
     parent = AdultFactory(
         family=order.child.family,
+        title="Ms",
         first_name="Dana",
         last_name="Ashdown",
-        address="4 Example Row\nDemo Town\nDT4 5XY",
+        address="4 Example Row",
+        town="Demo Town",
+        postcode="DT4 5XY",
         preferred_language="Polish",
         interpreter_needed=True,
     )
@@ -64,8 +67,8 @@ def test_the_warning_letter_names_the_parent_the_failure_and_the_dates(order, se
     assert (counts["issued"], counts["existing"], counts["held"]) == (1, 0, 0)
     letter = Letter.objects.get(kind=Letter.Kind.ORDER_WARNING)
     text = pdf_text(letter)
-    assert "Dear Dana Ashdown" in text
-    assert "Dana Ashdown 4 Example Row Demo Town DT4 5XY" in text
+    assert "Dear Ms Ashdown," in text
+    assert "Ms Dana Ashdown 4 Example Row Demo Town DT4 5XY" in text
     assert (
         "Did not attend counselling or guidance on 20 August 2026, without a reasonable excuse."
         in text
@@ -74,7 +77,7 @@ def test_the_warning_letter_names_the_parent_the_failure_and_the_dates(order, se
         "On 1 August 2026 Demo Town Youth Court made a parenting order for you about Robin Ashdown"
         in text
     )
-    assert "Date: 30 August 2026" in text
+    assert "Date 30 August 2026" in text
     assert "I forgot" in text
     assert settings.LETTERHEAD["organisation"] in text
     assert letter.recipient.full_name == "Dana Ashdown"
@@ -91,7 +94,7 @@ def test_the_notice_says_counselling_is_now_voluntary_and_what_still_runs(order)
     counts = order_jobs.counselling_ended_notices(RUN_DATE, by=system_user())
     assert (counts["issued"], counts["existing"], counts["held"]) == (1, 0, 0)
     text = pdf_text(Letter.objects.get(kind=Letter.Kind.COUNSELLING_ENDED))
-    assert "Dear Dana Ashdown" in text
+    assert "Dear Ms Ashdown," in text
     assert "ended on 1 November 2026, 3 months after the order was made" in text
     assert "From 2 November 2026 you do not have to go to counselling" in text
     assert "Ensure the child attends school as required 1 March 2027" in text
