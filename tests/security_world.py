@@ -48,6 +48,7 @@ from victims.tests.factories import (
     VictimUpdateFactory,
 )
 from yos.models import Flag, Letter, StoredDocument
+from yos.notices import notify_decision
 
 PERSONAS = (
     "anonymous",
@@ -90,6 +91,7 @@ class Side:
     rj_work: object = None
     reparation: object = None
     flag: object = None
+    notice: object = None
     letter: object = None
     extra: dict = field(default_factory=dict)
 
@@ -160,6 +162,13 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
         child=s.child,
         due_on=dt.date(2026, 12, 1),
         raised_by=case_manager,
+    )
+    # A decision on the case manager's breach referral (yos.notices).
+    s.notice = notify_decision(
+        recipient=case_manager,
+        subject=s.failure,
+        message=f"{canary}supervisor approved your breach referral",
+        by=case_manager,
     )
     assert Letter.objects.filter(pk=s.letter.pk).exists()
     return s
