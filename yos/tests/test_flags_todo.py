@@ -6,6 +6,7 @@ persona; refusals in plain English with nothing changed."""
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -347,3 +348,51 @@ def test_assignment_e_mail_is_sent_after_commit_when_switched_on(
     assert message.to == ["robin.ellis@example.invalid"]
     assert "Case due for closure" in message.subject
     assert "Ashdown" not in message.body  # no family's name leaves the service
+
+
+# --- Every kind's record, in words -------------------------------------------------------
+
+
+def test_every_kind_of_flagged_record_is_named_in_words_never_an_id_or_a_repr(
+    school_staff, school, team, case_manager
+):
+    """Issue 16: "check every flag kind's display for raw ids or reprs". One
+    flag on each kind of record the nightly steps flag, read back through
+    flag_about as the panels show it."""
+    from contracts.tests import factories as cf
+    from orders.tests.factories import FailureFactory, RequirementFactory
+
+    pupil, parents = cf.pupil_with_parents(school, team=team, case_manager=case_manager)
+    contract = cf.active(pupil, parents, school_staff)
+    requirement = RequirementFactory(order__case__child=pupil)
+    subjects = [
+        CaseFactory(child=pupil),
+        requirement.order,
+        requirement,
+        FailureFactory(order=requirement.order),
+        contract,
+        cf.non_compliance(contract, school_staff),
+    ]
+    for n, subject in enumerate(subjects):
+        flag = Flag(
+            kind=list(Flag.Kind)[n],
+            content_type=ContentType.objects.get_for_model(type(subject)),
+            object_id=subject.pk,
+            child=pupil,
+            family=pupil.family,
+            due_on=TODAY,
+            raised_by=case_manager,
+        )
+        flag.save()
+        about = flags.flag_about(Flag.objects.get(pk=flag.pk))
+        assert about.endswith(f", {pupil}"), about
+        assert " object (" not in about and f"{type(subject).__name__} {subject.pk}" not in about
+    victim = VictimFactory(name="Morwenna Tregothnan")
+    flag = Flag(
+        kind=Flag.Kind.VICTIM_CONTACT_OVERDUE,
+        content_type=ContentType.objects.get_for_model(type(victim)),
+        object_id=victim.pk,
+        due_on=TODAY,
+        raised_by=case_manager,
+    )
+    assert flags.flag_about(flag) == "Morwenna Tregothnan"
