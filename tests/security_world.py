@@ -154,10 +154,12 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     VictimUpdateFactory(victim=s.victim, by=case_manager, text=f"VICTIMUPDATE{canary}")
     s.rj_work = RestorativeJusticeWorkFactory(offence=offence)
     s.reparation = ReparationFactory(case=s.case, placement=f"{canary}garden")
+    # A flag no save answers (yos.flags.ANSWERS), so that the crawls and
+    # forms that edit the records leave it open for the flag pages' cells.
     s.flag = Flag.objects.create(
-        kind=Flag.Kind.CASE_DUE_FOR_CLOSURE,
-        content_type=ContentType.objects.get_for_model(type(s.case)),
-        object_id=s.case.pk,
+        kind=Flag.Kind.ADDRESS_NEEDED,
+        content_type=ContentType.objects.get_for_model(type(s.failure)),
+        object_id=s.failure.pk,
         family=s.family,
         child=s.child,
         due_on=dt.date(2026, 12, 1),

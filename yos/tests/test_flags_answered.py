@@ -85,7 +85,10 @@ def test_saving_a_case_that_is_still_due_keeps_its_flag(case_manager, allocated_
     order_jobs.closure_flags(TODAY, by=system_user())
     case.refresh_from_db()
     case_services.case_update(
-        case=case, changes={"offence": "Changed notes"}, loaded_version=case.version, by=case_manager
+        case=case,
+        changes={"offence": "Changed notes"},
+        loaded_version=case.version,
+        by=case_manager,
     )
     assert _only_flag(Flag.Kind.CASE_DUE_FOR_CLOSURE).resolved_at is None
 
@@ -110,7 +113,9 @@ def test_recording_the_first_contact_resolves_victim_first_contact_overdue(
     """Victims' Code: information about restorative justice within 5 working
     days of receiving the details (victims.rules). Recording that contact
     answers the flag at once."""
-    victim = VictimFactory(name="Morwenna Tregothnan", details_received_on=TODAY - dt.timedelta(days=20))
+    victim = VictimFactory(
+        name="Morwenna Tregothnan", details_received_on=TODAY - dt.timedelta(days=20)
+    )
     victim_jobs.first_contact_flags(TODAY, by=system_user())
     assert "Morwenna Tregothnan" in _home(client_for, victim_worker)
     contact = VictimContact(

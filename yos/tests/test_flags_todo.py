@@ -396,3 +396,33 @@ def test_every_kind_of_flagged_record_is_named_in_words_never_an_id_or_a_repr(
         raised_by=case_manager,
     )
     assert flags.flag_about(flag) == "Morwenna Tregothnan"
+
+
+def test_school_staff_snooze_their_schools_contract_flag_and_no_other_school_can(
+    client_for, school_staff, other_school_staff, school, team
+):
+    from contracts.tests import factories as cf
+
+    pupil, parents = cf.pupil_with_parents(school, team=team)
+    contract = cf.active(pupil, parents, school_staff)
+    flags.flag_raise(
+        kind=Flag.Kind.CONTRACT_REVIEW_OVERDUE,
+        subject=contract,
+        wanted=flags.Wanted(
+            due_on=TODAY, family_id=pupil.family_id, school_id=school.pk, child_id=pupil.pk
+        ),
+        by=system_user(),
+    )
+    flag = Flag.objects.get(kind=Flag.Kind.CONTRACT_REVIEW_OVERDUE)
+    html = home(client_for, school_staff)
+    assert f"Parenting contract {contract.reference}, {pupil}" in html
+    assert reverse("flag-dismiss", args=[flag.pk]) in html  # not statutory (seed 001)
+    url = reverse("flag-snooze", args=[flag.pk])
+    assert client_for(other_school_staff).get(url).status_code == 404
+    client_for(school_staff).post(
+        url, {**date_fields(TODAY + dt.timedelta(days=3)), "snooze_reason": "Review booked"}
+    )
+    flag.refresh_from_db()
+    assert flag.snoozed_until == TODAY + dt.timedelta(days=3)
+    assert flag.history.latest().history_user == school_staff
+    assert "Contract review overdue" not in home(client_for, school_staff)
