@@ -28,6 +28,7 @@ from orders.models import (
 )
 from yos import access
 from yos.lib.versioning import save_if_current
+from yos.notices import notify_decision
 
 PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
 PARENT_NOT_BOUND = "Select a parent or carer the order binds"
@@ -391,4 +392,15 @@ def referral_decide(*, referral: BreachReferral, approve: bool, reason: str, by)
     referral.decided_at = timezone.now()
     referral.decision_reason = reason
     _save(referral, by=by)
+    # The case manager who asked sees the decision on their home page.
+    failure = referral.failure
+    notify_decision(
+        recipient=referral.requested_by,
+        subject=failure,
+        message=(
+            f"{by} {'approved' if approve else 'refused'} your breach referral of "
+            f"{failure.parent}'s {str(failure)[:1].lower()}{str(failure)[1:]}: {reason.strip()}"
+        ),
+        by=by,
+    )
     return referral

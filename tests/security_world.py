@@ -49,6 +49,7 @@ from victims.tests.factories import (
     VictimUpdateFactory,
 )
 from yos.models import Flag, Letter, StoredDocument
+from yos.notices import notify_decision
 
 PERSONAS = (
     "anonymous",
@@ -94,6 +95,7 @@ class Side:
     rj_work: object = None
     reparation: object = None
     flag: object = None
+    notice: object = None
     letter: object = None
     extra: dict = field(default_factory=dict)
 
@@ -168,14 +170,23 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     VictimUpdateFactory(victim=s.victim, by=case_manager, text=f"VICTIMUPDATE{canary}")
     s.rj_work = RestorativeJusticeWorkFactory(offence=offence)
     s.reparation = ReparationFactory(case=s.case, placement=f"{canary}garden")
+    # A flag no save answers (yos.flags.ANSWERS), so that the crawls and
+    # forms that edit the records leave it open for the flag pages' cells.
     s.flag = Flag.objects.create(
-        kind=Flag.Kind.CASE_DUE_FOR_CLOSURE,
-        content_type=ContentType.objects.get_for_model(type(s.case)),
-        object_id=s.case.pk,
+        kind=Flag.Kind.ADDRESS_NEEDED,
+        content_type=ContentType.objects.get_for_model(type(s.failure)),
+        object_id=s.failure.pk,
         family=s.family,
         child=s.child,
         due_on=dt.date(2026, 12, 1),
         raised_by=case_manager,
+    )
+    # A decision on the case manager's breach referral (yos.notices).
+    s.notice = notify_decision(
+        recipient=case_manager,
+        subject=s.failure,
+        message=f"{canary}supervisor approved your breach referral",
+        by=case_manager,
     )
     assert Letter.objects.filter(pk=s.letter.pk).exists()
     return s

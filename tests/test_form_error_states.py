@@ -166,6 +166,7 @@ BUILDERS = {
     "yos.views.NewPasswordForm": lambda w: {"user": w["user"]},
     "yos.twofactor.SetupForm": lambda w: {"user": w["user"]},
     "yos.forms.SignInForm": lambda w: {"request": RequestFactory().post("/sign-in/")},
+    "yos.flag_views.FlagAssignForm": lambda w: {"candidates": get_user_model().objects.all()},
 }
 
 

@@ -408,3 +408,76 @@ def victim_for_administrator(user: User, qs: QuerySet, pk):
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404(NOT_FOUND) from None
+
+
+# --- Flags: the to-do list ------------------------------------------------------------
+
+
+def _victim_content_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    from victims.models import Victim
+
+    return ContentType.objects.get_for_model(Victim)
+
+
+def visible_flags(user: User) -> QuerySet:
+    """The flags this user may see: the family's or school's (RULES), and for
+    victim workers the victims' flags, which carry neither. A victims' flag is
+    never visible to anyone else, a service-wide supervisor included."""
+    from yos.models import Flag
+
+    if role_of(user) == Role.VICTIM_WORKER:
+        return Flag.objects.filter(content_type=_victim_content_type())
+    return visible(user, Flag).exclude(content_type=_victim_content_type())
+
+
+def can_act_on_flag(user: User, flag) -> bool:
+    """Who may assign, snooze or dismiss a flag they can see (no query: the
+    flag's family is loaded with it). Case managers: flags of the families
+    allocated to them, and flags assigned to them. Supervisors: any flag of
+    their teams. School staff: their school's flags. Victim workers: the
+    victims' flags. Administrators: none."""
+    role = role_of(user)
+    if role == Role.CASE_MANAGER:
+        if flag.assigned_to_id == user.pk:
+            return True
+        return flag.family_id is not None and flag.family.case_manager_id == user.pk
+    if role == Role.SUPERVISOR:
+        return flag.family_id is not None and (
+            user.service_wide or flag.family.team_id in team_ids(user)
+        )
+    if role == Role.SCHOOL_STAFF:
+        return flag.school_id is not None and flag.school_id == user.school_id
+    if role == Role.VICTIM_WORKER:
+        return flag.content_type_id == _victim_content_type().pk
+    return False
+
+
+def flag_assignees(flag) -> QuerySet:
+    """The colleagues a flag may be assigned to: active users who may see its
+    record. A family's flag: the case managers and supervisors of the
+    family's team (and, for a contract's flag, the school's staff); a
+    victims' flag: victim workers; a school's flag: that school's staff."""
+    users = User.objects.filter(is_active=True)
+    if flag.content_type_id == _victim_content_type().pk:
+        return users.filter(groups__name=Role.VICTIM_WORKER.value).distinct()
+    who = Q(pk__in=[])
+    if flag.family_id is not None:
+        who |= Q(
+            groups__name__in=[Role.CASE_MANAGER.value, Role.SUPERVISOR.value],
+            teams=flag.family.team_id,
+        )
+        who |= Q(groups__name=Role.SUPERVISOR.value, service_wide=True)
+    if flag.school_id is not None:
+        who |= Q(groups__name=Role.SCHOOL_STAFF.value, school_id=flag.school_id)
+    return users.filter(who).distinct()
+
+
+def visible_notices(user: User) -> QuerySet:
+    """A user's own decisions only: nobody sees another user's notices."""
+    from yos.models import Notice
+
+    if role_of(user) is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient_id=user.pk)

@@ -8,8 +8,9 @@ class YosConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from yos import security_log
+        from yos import flags, security_log
         from yos.middleware import record_sign_in
 
         security_log.connect()
+        flags.connect_answers()  # a flag resolves in the request that answers it
         user_logged_in.connect(record_sign_in, dispatch_uid="yos.middleware.record_sign_in")

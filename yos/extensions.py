@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-APPS = ["yos.flags", "cases", "orders", "contracts", "victims", "yos.dashboard.selectors"]
+APPS = [
+    "yos.notices",
+    "yos.flags",
+    "cases",
+    "orders",
+    "contracts",
+    "victims",
+    "yos.dashboard.selectors",
+]
 
 
 @dataclass(frozen=True)

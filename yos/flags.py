@@ -5,6 +5,17 @@ caller computed (raise the missing, resolve the ones whose condition no longer
 holds, move a due date that changed), set-based and with history rows written
 in the same transaction by the same user.
 
+Answers (issue 16): a flag also resolves in the request that answers it. Each
+kind names, in ANSWERS, the query of the records that still want it (the same
+condition as its nightly step) and the models whose save may answer it; a
+post_save receiver (``connect_answers``, from YosConfig.ready) re-asks that
+query for the flags on the saved record and resolves the ones no longer
+wanted, in the save's own transaction, by the saving user, with history.
+
+The to-do list: ``flag_assign``, ``flag_snooze`` and ``flag_dismiss``, each
+audited; a snoozed or dismissed flag stays open for the nightly job (so it
+is never raised twice) and is only hidden from the list.
+
 Reads: the extension hooks of yos/extensions.py (``home_panels``,
 ``child_panels``, ``family_panels``), each scoped through yos.access and
 costing a fixed number of queries.
@@ -12,14 +23,18 @@ costing a fixed number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Cast
+from django.db.models.signals import post_save
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -309,35 +324,385 @@ def _flags_sync_query(*, kind: str, model, wanted: models.QuerySet, by) -> dict[
     return {"raised": raised, "resolved": resolved, "updated": len(changed), "open": open_count}
 
 
+# --- Answers: a flag resolves in the request that answers it ---------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How one kind of flag is answered.
+
+    `model`: the flagged model's label. `wanted(on)`: the records of it that
+    still want the flag on the day `on` (the nightly step's own condition);
+    `id_field` names their id in that query. `triggers`: answering model label
+    → function of the saved instance giving the flagged records' ids (a list or
+    a values query) whose flags it may answer."""
+
+    model: str
+    wanted: Callable[[date], models.QuerySet]
+    triggers: dict[str, Callable]
+    id_field: str = "pk"
+
+
+def _due_for_closure(on: date):
+    from orders.jobs import due_for_closure
+
+    return due_for_closure(on)
+
+
+def _open_orders_with_counselling():
+    from orders.models import ParentingOrder
+
+    return ParentingOrder.objects.filter(closed_on__isnull=True).with_counselling_to_enforce()
+
+
+def _requirements_of_open_orders():
+    from orders.models import OrderRequirement
+
+    return OrderRequirement.objects.filter(order__closed_on__isnull=True)
+
+
+def _window_end(on: date) -> date:
+    return on + timedelta(days=settings.FLAG_WARNING_DAYS)
+
+
+def _contracts():
+    from contracts.models import ParentingContract
+
+    return ParentingContract.objects
+
+
+def _contracts_ending(on: date):
+    from contracts import rules
+
+    return _contracts().filter(status__in=rules.Status.IN_FORCE, ends_on__lte=_window_end(on))
+
+
+def _victims_overdue(on: date):
+    from victims.selectors import first_contacts_overdue
+
+    return first_contacts_overdue(on)
+
+
+def _itself(instance) -> list[int]:
+    return [instance.pk]
+
+
+def _requirements_of_order(order):
+    from orders.models import OrderRequirement
+
+    return OrderRequirement.objects.filter(order_id=order.pk).values("pk")
+
+
+ANSWERS: dict[str, Answer] = {
+    # Closing the case (cases.Case saved closed) answers "due for closure".
+    Flag.Kind.CASE_DUE_FOR_CLOSURE: Answer(
+        model="cases.Case",
+        wanted=_due_for_closure,
+        id_field="case_id",
+        triggers={"cases.Case": _itself},
+    ),
+    # Closing the order, or correcting its dates.
+    Flag.Kind.COUNSELLING_ENDING: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(
+            counselling_ends_on__gte=on, counselling_ends_on__lte=_window_end(on)
+        ),
+        triggers={"orders.ParentingOrder": _itself},
+    ),
+    Flag.Kind.COUNSELLING_ENDED: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(counselling_ends_on__lt=on),
+        triggers={"orders.ParentingOrder": _itself},
+    ),
+    Flag.Kind.REQUIREMENT_ENDING: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(
+            ends_on__gte=on, ends_on__lte=_window_end(on)
+        ),
+        triggers={
+            "orders.OrderRequirement": _itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+    Flag.Kind.REQUIREMENT_ENDED: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(ends_on__lt=on),
+        triggers={
+            "orders.OrderRequirement": _itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+    # Completing or ending the contract; a review that sets the next date;
+    # the last signature (the contract's own save moves it on).
+    Flag.Kind.CONTRACT_ENDING: Answer(
+        model="contracts.ParentingContract",
+        wanted=_contracts_ending,
+        triggers={"contracts.ParentingContract": _itself},
+    ),
+    Flag.Kind.CONTRACT_REVIEW_OVERDUE: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: _contracts().review_due(on),
+        triggers={
+            "contracts.ParentingContract": _itself,
+            "contracts.ContractReview": lambda review: [review.contract_id],
+        },
+    ),
+    Flag.Kind.CONTRACT_UNSIGNED: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: _contracts().signing_overdue(on),
+        triggers={
+            "contracts.ParentingContract": _itself,
+            "contracts.ContractSignature": lambda signature: [signature.contract_id],
+        },
+    ),
+    # Recording the first contact (information about restorative justice given).
+    Flag.Kind.VICTIM_CONTACT_OVERDUE: Answer(
+        model="victims.Victim",
+        wanted=_victims_overdue,
+        triggers={
+            "victims.Victim": _itself,
+            "victims.VictimContact": lambda contact: [contact.victim_id],
+        },
+    ),
+}
+# Not here, and so resolved by the nightly job only: "address needed" (the
+# held letter is issued by the nightly letter step once the address is
+# recorded, and the flag clears with it) and "past its retention period"
+# (nothing in the service answers it: records are reviewed outside it).
+
+ANSWERED_NOTE = "Resolved when the record that answers it was saved"
+
+
+def flags_answer(*, model: type[models.Model], ids, by, on: date | None = None) -> int:
+    """Resolve the open flags on these records of `model` whose condition no
+    longer holds on `on` (default today). Set-based: one query for the open
+    flags (usually none, and then nothing else), one per kind found for the
+    records still wanted, one bulk update with its history rows by `by`.
+    Returns how many it resolved."""
+    label = model._meta.label
+    kinds = [kind for kind, answer in ANSWERS.items() if answer.model == label]
+    if not kinds:
+        return 0
+    on = on or timezone.localdate()
+    content_type = ContentType.objects.get_for_model(model)
+    with transaction.atomic():
+        found = list(
+            Flag.objects.select_for_update().filter(
+                kind__in=kinds,
+                content_type=content_type,
+                object_id__in=ids,
+                resolved_at__isnull=True,
+            )
+        )
+        if not found:
+            return 0
+        resolved: list[Flag] = []
+        now = timezone.now()
+        for kind in {flag.kind for flag in found}:
+            answer = ANSWERS[kind]
+            of_kind = [flag for flag in found if flag.kind == kind]
+            still = set(
+                answer.wanted(on)
+                .filter(**{f"{answer.id_field}__in": [flag.object_id for flag in of_kind]})
+                .values_list(answer.id_field, flat=True)
+            )
+            for flag in of_kind:
+                if flag.object_id not in still:
+                    flag.resolved_at, flag.resolved_by = now, by
+                    resolved.append(flag)
+        if resolved:
+            bulk_update_with_history(
+                resolved,
+                Flag,
+                ["resolved_at", "resolved_by"],
+                batch_size=500,
+                default_user=by,
+                default_change_reason=ANSWERED_NOTE,
+            )
+    return len(resolved)
+
+
+def _saving_user(instance):
+    """Who saved the record: the services' ``_history_user`` (every write
+    path sets it), else the system user (a data migration, the shell)."""
+    user = getattr(instance, "_history_user", None)
+    if user is None:
+        from yos.lib.audit import system_user
+
+        user = system_user()
+    return user
+
+
+def _on_answering_save(sender, instance, created=False, raw=False, **kwargs):
+    if raw:  # loading fixtures
+        return
+    label = sender._meta.label
+    by = None
+    for flagged in {a.model for a in ANSWERS.values() if label in a.triggers}:
+        trigger = next(
+            a.triggers[label]
+            for a in ANSWERS.values()
+            if a.model == flagged and label in a.triggers
+        )
+        if created and trigger is _itself:
+            continue  # a new record has no flags yet
+        by = by or _saving_user(instance)
+        flags_answer(model=apps.get_model(flagged), ids=trigger(instance), by=by)
+
+
+def connect_answers() -> None:
+    """Connect the receiver to every answering model (YosConfig.ready)."""
+    labels = {label for answer in ANSWERS.values() for label in answer.triggers}
+    for label in sorted(labels):
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # an app that is not installed
+            continue
+        post_save.connect(
+            _on_answering_save, sender=model, dispatch_uid=f"yos.flags.answer:{label}"
+        )
+
+
+# --- The to-do list: assign, snooze, dismiss --------------------------------------
+
+FLAG_RESOLVED = "This flag has already been resolved: there is nothing left to do"
+FLAG_DISMISSED = "This flag has already been dismissed"
+CANNOT_ACT = "You cannot change this flag: it is not on your cases or assigned to you"
+ASSIGNEE_CANNOT_SEE = "{name} cannot see this record, so it cannot be assigned to them. Choose someone in the team who can"
+ASSIGNEE_ALREADY = "This flag is already assigned to {name}"
+ENTER_SNOOZE_REASON = "Enter why you are snoozing this flag"
+SNOOZE_NOT_FUTURE = "The date to snooze until must be in the future"
+SNOOZE_TOO_FAR = "The date to snooze until must be within {days} days of today"
+ENTER_DISMISS_REASON = "Enter why this flag can be dismissed"
+STATUTORY_NOT_DISMISSED = (
+    "“{kind}” is a statutory deadline, so it cannot be dismissed. "
+    "You can assign it to a colleague or snooze it instead"
+)
+SNOOZE_MAX_DAYS = 365
+
+
+def _open_for_change(flag: Flag, by) -> Flag:
+    """The flag locked afresh; refused if it is closed or not the user's to change."""
+    flag = Flag.objects.select_for_update().select_related("family").get(pk=flag.pk)
+    if not access.can_act_on_flag(by, flag):
+        raise PermissionDenied(CANNOT_ACT)
+    if flag.resolved_at is not None:
+        raise ValidationError(FLAG_RESOLVED)
+    if flag.dismissed_at is not None:
+        raise ValidationError(FLAG_DISMISSED)
+    return flag
+
+
+def _save_flag(flag: Flag, *, by, reason: str) -> None:
+    flag._history_user = by
+    flag._change_reason = reason[:100]
+    flag.save()
+
+
+@transaction.atomic
+def flag_assign(*, flag: Flag, assignee, by) -> Flag:
+    """Give the flag to a colleague who may see its record (yos.access
+    .flag_assignees); they are told by e-mail where that is switched on."""
+    flag = _open_for_change(flag, by)
+    if assignee is None or not access.flag_assignees(flag).filter(pk=assignee.pk).exists():
+        name = str(assignee) if assignee is not None else "That person"
+        raise ValidationError({"assigned_to": ASSIGNEE_CANNOT_SEE.format(name=name)})
+    if flag.assigned_to_id == assignee.pk:
+        raise ValidationError({"assigned_to": ASSIGNEE_ALREADY.format(name=assignee)})
+    flag.assigned_to = assignee
+    _save_flag(flag, by=by, reason=f"Assigned to {assignee}")
+    if assignee.pk != by.pk:
+        from yos.notices import email_if_enabled
+
+        email_if_enabled(
+            assignee,
+            subject=f"A flag has been assigned to you: {flag.get_kind_display()}",
+            body=(
+                f"{by} assigned you a flag: {flag.get_kind_display()}, "
+                f"due {flag.due_on.day} {flag.due_on:%B %Y}.\n\n"
+                "Sign in to the service to see it on your home page."
+            ),
+        )
+    return flag
+
+
+@transaction.atomic
+def flag_snooze(*, flag: Flag, until: date | None, reason: str, by) -> Flag:
+    """Hide the flag from the to-do list until `until` (a future date, within
+    a year); it comes back on that day. The nightly job still resolves it if
+    its condition ends meanwhile, and never raises it a second time."""
+    flag = _open_for_change(flag, by)
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if until is None or until <= today:
+        errors["snoozed_until"] = SNOOZE_NOT_FUTURE
+    elif until > today + timedelta(days=SNOOZE_MAX_DAYS):
+        errors["snoozed_until"] = SNOOZE_TOO_FAR.format(days=SNOOZE_MAX_DAYS)
+    if not (reason or "").strip():
+        errors["snooze_reason"] = ENTER_SNOOZE_REASON
+    if errors:
+        raise ValidationError(errors)
+    flag.snoozed_until, flag.snooze_reason = until, reason.strip()
+    _save_flag(flag, by=by, reason=f"Snoozed until {until.day} {until:%B %Y}")
+    return flag
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, reason: str, by) -> Flag:
+    """Dismiss a flag that is not a statutory deadline, saying why. It leaves
+    the to-do list for good (the nightly job does not raise it again while its
+    condition holds); statutory ones are refused."""
+    flag = _open_for_change(flag, by)
+    if flag.statutory:
+        raise ValidationError(STATUTORY_NOT_DISMISSED.format(kind=flag.get_kind_display()))
+    if not (reason or "").strip():
+        raise ValidationError({"dismiss_reason": ENTER_DISMISS_REASON})
+    flag.dismissed_at, flag.dismissed_by = timezone.now(), by
+    flag.dismiss_reason = reason.strip()
+    _save_flag(flag, by=by, reason="Dismissed")
+    return flag
+
+
 # --- Reads ---------------------------------------------------------------------
 
 
 def open_flags(user, *, kinds: Iterable[str] | None = None) -> models.QuerySet:
-    """The open flags this user may see, soonest due first, with what the
-    panels show (the subject's URL comes from a prefetched generic relation)."""
-    qs = access.visible(user, Flag).filter(resolved_at__isnull=True)
+    """The open flags this user may see (dismissed ones aside), soonest due
+    first, with what the panels show (the subject comes from a prefetched
+    generic relation: one query per kind of record, whatever the number)."""
+    qs = access.visible_flags(user).filter(resolved_at__isnull=True, dismissed_at__isnull=True)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
-    return qs.select_related("family", "child", "school").prefetch_related("subject")
+    return qs.select_related(
+        "family", "child", "school", "assigned_to", "content_type"
+    ).prefetch_related("subject")
+
+
+def to_do(flags: models.QuerySet, on: date | None = None) -> models.QuerySet:
+    """The flags of a to-do list: snoozed ones are hidden until their date."""
+    on = on or timezone.localdate()
+    return flags.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=on))
 
 
 def victim_flags(user) -> models.QuerySet:
     """Victims' flags carry no family or school: they are visible exactly
-    where the victim is (yos.access: victim workers only)."""
-    try:
-        from victims.models import Victim
-    except ImportError:  # the victims app has no records yet
-        return Flag.objects.none()
-    return (
-        Flag.objects.filter(
-            kind=Flag.Kind.VICTIM_CONTACT_OVERDUE,
-            resolved_at__isnull=True,
-            content_type=ContentType.objects.get_for_model(Victim),
-            object_id__in=access.visible(user, Victim).values("pk"),
-        )
-        .select_related("family", "child", "school")
-        .prefetch_related("subject")
-    )
+    where the victim is (yos.access.visible_flags: victim workers only)."""
+    return open_flags(user, kinds=[Flag.Kind.VICTIM_CONTACT_OVERDUE])
+
+
+def flag_about(flag: Flag) -> str:
+    """The flagged record by name, for a practitioner: the victim's name on
+    the victims' side (their pages are where it is shown), else the record
+    (e.g. "Parenting contract PC-00012") and the child it is about."""
+    subject = flag.subject
+    if subject is None:
+        return "A record that no longer exists"
+    if subject._meta.label == "victims.Victim":
+        return subject.name
+    label = str(subject)
+    if flag.child_id is not None:
+        return f"{label}, {flag.child}"
+    return label
 
 
 def letters_for(user) -> models.QuerySet:
@@ -361,44 +726,86 @@ def flag_url(flag: Flag) -> str:
         return ""
 
 
-def _flags_panel(title: str, flags: models.QuerySet, *, empty: str) -> dict:
+def _rows(user, flags: list[Flag]) -> list[tuple[Flag, str]]:
+    """(flag, url) rows, each flag carrying what the table shows: ``about``
+    (the record by name), ``may_act`` and ``may_dismiss`` (no queries)."""
+    rows = []
+    for flag in flags:
+        flag.about = flag_about(flag)
+        flag.may_act = access.can_act_on_flag(user, flag)
+        flag.may_dismiss = flag.may_act and not flag.statutory
+        rows.append((flag, flag_url(flag)))
+    return rows
+
+
+def _flags_panel(
+    title: str, flags: models.QuerySet, *, empty: str, user, template: str = "yos/flags_panel.html"
+) -> dict:
     listed = list(flags[: PANEL_LIMIT + 1])
     # Counted only when there are more than the panel lists: one query in the
     # usual case, two (never more) when the list is cut.
     total = flags.count() if len(listed) > PANEL_LIMIT else len(listed)
     listed = listed[:PANEL_LIMIT]
     return {
-        "template": "yos/flags_panel.html",
+        "template": template,
         "title": title,
-        "rows": [(flag, flag_url(flag)) for flag in listed],
+        "rows": _rows(user, listed),
         "total": total,
         "empty": empty,
+        "today": timezone.localdate(),
     }
 
 
+TODO = "yos/todo_panel.html"
+
+
 def home_panels(user) -> list[dict]:
-    """Case managers: the open flags of their allocated families. School staff:
-    their school's contract flags. Supervisors: open flags by kind across their
-    teams, and the last job runs (a failed run shows in red)."""
+    """The to-do list ("Things to do"): case managers, the open flags of their
+    allocated families and those assigned to them; school staff, their
+    school's contract flags; victim workers, the victims' flags, by name;
+    supervisors, the flags assigned to them, then open flags by kind across
+    their teams and the last job runs (a failed run shows in red). Snoozed
+    flags are hidden until their date; dismissed ones are gone."""
     role = access.role_of(user)
     if role == Role.CASE_MANAGER:
-        flags = open_flags(user).filter(family__case_manager=user)
-        return [_flags_panel("Things to do", flags, empty="Nothing is flagged on your cases.")]
-    if role == Role.SCHOOL_STAFF:
-        flags = open_flags(user, kinds=CONTRACT_KINDS)
+        flags = to_do(open_flags(user)).filter(Q(family__case_manager=user) | Q(assigned_to=user))
         return [
-            _flags_panel("Parenting contracts to act on", flags, empty="No contract needs action.")
+            _flags_panel(
+                "Things to do",
+                flags,
+                empty="Nothing is flagged on your cases.",
+                user=user,
+                template=TODO,
+            )
+        ]
+    if role == Role.SCHOOL_STAFF:
+        flags = to_do(open_flags(user, kinds=CONTRACT_KINDS))
+        return [
+            _flags_panel(
+                "Parenting contracts to act on",
+                flags,
+                empty="No contract needs action.",
+                user=user,
+                template=TODO,
+            )
         ]
     if role == Role.SUPERVISOR:
         by_kind = (
-            access.visible(user, Flag)
-            .filter(resolved_at__isnull=True)
+            access.visible_flags(user)
+            .filter(resolved_at__isnull=True, dismissed_at__isnull=True)
             .values("kind")
             .annotate(n=Count("id"))
             .order_by("kind")
         )
         labels = dict(Flag.Kind.choices)
         return [
+            _flags_panel(
+                "Assigned to you",
+                to_do(open_flags(user)).filter(assigned_to=user),
+                empty="No flag is assigned to you.",
+                user=user,
+                template=TODO,
+            ),
             {
                 "template": "yos/flags_summary_panel.html",
                 "rows": [(labels.get(r["kind"], r["kind"]), r["n"]) for r in by_kind],
@@ -409,8 +816,10 @@ def home_panels(user) -> list[dict]:
         return [
             _flags_panel(
                 "Victims awaiting first contact",
-                victim_flags(user),
+                to_do(victim_flags(user)),
                 empty="No victim's first contact is overdue.",
+                user=user,
+                template=TODO,
             )
         ]
     if role == Role.ADMINISTRATOR:
@@ -421,18 +830,18 @@ def home_panels(user) -> list[dict]:
 def child_panels(user, child) -> list[dict]:
     flags = open_flags(user).filter(child=child)
     letters = letters_for(user).filter(child=child)
-    return _record_panels(flags, letters)
+    return _record_panels(user, flags, letters)
 
 
 def family_panels(user, family) -> list[dict]:
     flags = open_flags(user).filter(family=family)
     letters = letters_for(user).filter(family=family)
-    return _record_panels(flags, letters)
+    return _record_panels(user, flags, letters)
 
 
-def _record_panels(flags: models.QuerySet, letters: models.QuerySet) -> list[dict]:
+def _record_panels(user, flags: models.QuerySet, letters: models.QuerySet) -> list[dict]:
     return [
-        _flags_panel("Flags", flags, empty="Nothing is flagged."),
+        _flags_panel("Flags", flags, empty="Nothing is flagged.", user=user),
         {"template": "yos/flags_letters_panel.html", "letters": list(letters[:PANEL_LIMIT])},
     ]
 
@@ -440,8 +849,8 @@ def _record_panels(flags: models.QuerySet, letters: models.QuerySet) -> list[dic
 def flag_counts(user) -> dict[str, int]:
     """Open flags per kind that the user may see (for dashboards)."""
     rows = (
-        access.visible(user, Flag)
-        .filter(resolved_at__isnull=True)
+        access.visible_flags(user)
+        .filter(resolved_at__isnull=True, dismissed_at__isnull=True)
         .values("kind")
         .annotate(n=Count("id"))
     )

@@ -228,6 +228,27 @@ class Flag(models.Model):
     resolved_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The to-do list (yos.flags: flag_assign, flag_snooze, flag_dismiss). A
+    # snoozed or dismissed flag stays open (resolved_at empty), so the nightly
+    # job neither raises it again nor loses it; it resolves as usual when its
+    # condition no longer holds.
+    assigned_to = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_flags",
+        help_text="The colleague who is to act on it (empty: the family's case manager)",
+    )
+    snoozed_until = models.DateField(
+        null=True, blank=True, help_text="Hidden from the to-do list until this date"
+    )
+    snooze_reason = models.CharField(max_length=300, blank=True, db_default="")
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dismiss_reason = models.CharField(max_length=300, blank=True, db_default="")
     history = HistoricalRecords()
 
     class Meta:
@@ -248,6 +269,56 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.due_on:%d %B %Y})"
+
+    def get_absolute_url(self) -> str:
+        subject = self.subject
+        return subject.get_absolute_url() if subject is not None else reverse("home")
+
+    @property
+    def statutory(self) -> bool:
+        """A statutory deadline: never dismissed (docs/domain-flags.md)."""
+        return self.kind in STATUTORY_FLAG_KINDS
+
+    def snoozed_on(self, day) -> bool:
+        return self.snoozed_until is not None and self.snoozed_until > day
+
+
+# Flags for a deadline set by an Act or a statutory code: they can be assigned
+# or snoozed, never dismissed (docs/domain-flags.md gives the source of each).
+STATUTORY_FLAG_KINDS = frozenset(
+    {
+        Flag.Kind.COUNSELLING_ENDING,
+        Flag.Kind.COUNSELLING_ENDED,
+        Flag.Kind.REQUIREMENT_ENDING,
+        Flag.Kind.REQUIREMENT_ENDED,
+        Flag.Kind.VICTIM_CONTACT_OVERDUE,
+        Flag.Kind.RETENTION_DUE,
+        Flag.Kind.ADDRESS_NEEDED,
+    }
+)
+
+
+class Notice(models.Model):
+    """A decision on one of the user's own requests (a breach referral, a case
+    closure, a contract termination), shown on their home page until they mark
+    it read. Written by yos.notices.notify_decision; never deleted."""
+
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notices")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    message = models.CharField(max_length=300, help_text="The decision in a sentence")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
 
     def get_absolute_url(self) -> str:
         subject = self.subject

@@ -154,6 +154,9 @@ LOGIN_URL = "login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@yos.invalid")
+# E-mail a user when a flag is assigned to them or a request of theirs is
+# decided (yos.notices). Off by default: the home page always shows both.
+NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=False)
 LOGIN_REDIRECT_URL = "home"
 # Password-reset requests: at most this many e-mails an hour to one address,
 # and this many requests an hour from one client address (docs/security.md).

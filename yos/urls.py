@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import job_views, sar, twofactor, views
+from yos import flag_views, job_views, sar, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,10 @@ urlpatterns = [
     path("subject-access/children/<int:pk>/", sar.export_child, name="sar-export-child"),
     path("subject-access/adults/<int:pk>/", sar.export_adult, name="sar-export-adult"),
     path("letters/", job_views.letter_list, name="letters"),
+    path("flags/<int:pk>/assign/", flag_views.flag_assign, name="flag-assign"),
+    path("flags/<int:pk>/snooze/", flag_views.flag_snooze, name="flag-snooze"),
+    path("flags/<int:pk>/dismiss/", flag_views.flag_dismiss, name="flag-dismiss"),
+    path("notices/<int:pk>/read/", flag_views.notice_read, name="notice-read"),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),
