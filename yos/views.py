@@ -18,18 +18,20 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from yos import access, security_log, signin
+from yos import access, kept_post, security_log, signin
 from yos.forms import GDSFormMixin, SignInForm
 from yos.lib.audit import log_read
 from yos.lib.files import EXTENSION
 from yos.lib.ids import parse_id
+from yos.middleware import LAST_SEEN, seconds_left
 from yos.models import AccessLog, Role, StoredDocument
 from yos.tasks import send_email, send_safely
 
@@ -39,6 +41,16 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        """Why the user is here, when their session ended (yos.kept_post)."""
+        context = super().get_context_data(**kwargs)
+        session = self.request.session
+        context["signed_out"] = kept_post.signed_out_message(
+            session.get(kept_post.SIGNED_OUT_REASON)
+        )
+        context["kept_post"] = kept_post.SESSION_TOKEN in session
+        return context
 
     def post(self, request, *args, **kwargs):
         username = signin.normalise_username(request.POST.get("username", ""))
@@ -59,6 +71,24 @@ class SignOutView(auth_views.LogoutView):
 
 sign_out = SignOutView.as_view()
 sign_out.access_policy = "public"
+
+
+@require_POST
+@access.policy(*access.ALL_ROLES)
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the time-out warning: the idle clock starts again
+    (the absolute limit stays). JSON for the dialog's script; otherwise (its
+    fallback when fetch fails) back to the page it was on, or home."""
+    request.session[LAST_SEEN] = int(time.time())
+    idle_left, absolute_left = seconds_left(request.session)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"idle_seconds_left": idle_left, "absolute_seconds_left": absolute_left}
+        )
+    target = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse_lazy("home")
+    return redirect(target)
 
 
 @access.policy(*access.ALL_ROLES)
