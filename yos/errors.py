@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import asdict
+
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -85,11 +90,11 @@ class ServiceErrorPages:
             and response.get("Content-Type", "").startswith("text/html")
         ):
             page = not_found(request)
-            # The headers the inner middleware gave (no-store, the CSP with
-            # this request's nonce, frame options) and any cookies it set.
-            for header, value in response.items():
-                if header.lower() not in ("content-type", "content-length"):
-                    page[header] = value
-            page.cookies = response.cookies
+            # django-csp leaves 404s alone when DEBUG is on (for Django's
+            # page); this one is ours, with this request's nonce.
+            parts = CSPMiddleware(self.get_response).get_policy_parts(
+                request=request, response=page
+            )
+            page[CSP_HEADER] = build_policy(**asdict(parts))
             return page
         return response

@@ -58,7 +58,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yos.middleware.HardeningMiddleware",
-    "yos.errors.ServiceErrorPages",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +71,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "yos.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yos.errors.ServiceErrorPages",  # innermost: the others see its page
 ]
 
 ROOT_URLCONF = "yos.urls"
