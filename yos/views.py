@@ -21,12 +21,14 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from yos import access, kept_post, security_log, signin
+from yos import access_log as access_log_words
 from yos.forms import GDSFormMixin, SignInForm
 from yos.lib.audit import log_read
 from yos.lib.files import EXTENSION
@@ -130,20 +132,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @access.policy(Role.ADMINISTRATOR)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Who read which personal record, newest first; filter by user or record."""
-    entries = AccessLog.objects.select_related("user", "content_type")
-    user_id = request.GET.get("user", "")
-    if (user_pk := parse_id(user_id)) is not None:
-        entries = entries.filter(user_id=user_pk)
-    model = request.GET.get("model", "")
-    object_id = request.GET.get("object", "")
-    if model and (object_pk := parse_id(object_id)) is not None:
-        entries = entries.filter(content_type__model=model.lower()[:100], object_id=object_pk)
+    """Who read which personal record, newest first; filter by a user's name,
+    a kind of record, or (from a row's link) one record."""
+    user_filter = request.GET.get("user", "")[:150]
+    kind = request.GET.get("kind", "")[:201]
+    record = request.GET.get("record", "")[:30]
+    entries = access_log_words.filtered(
+        AccessLog.objects.select_related("user", "content_type"),
+        user=user_filter,
+        kind=kind,
+        record=record,
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = access_log_words.label_rows(page.object_list)
+    content_type = access_log_words.content_type_of(kind)
+    one_record = None
+    model = content_type.model_class() if content_type is not None else None
+    if model is not None and parse_id(record) is not None:
+        subject = model._base_manager.filter(pk=parse_id(record)).first()
+        one_record = access_log_words.record_label(content_type, subject)
     return render(
         request,
         "yos/access_log.html",
-        {"page": page, "user_filter": user_id, "model_filter": model, "object_filter": object_id},
+        {
+            "page": page,
+            "rows": rows,
+            "user_filter": user_filter,
+            "kind_filter": kind,
+            "record_filter": record if one_record else "",
+            "one_record": one_record,
+            "kinds": access_log_words.kinds_logged(),
+            "query": urlencode(
+                {"user": user_filter, "kind": kind, "record": record if one_record else ""}
+            ),
+        },
     )
 
 
@@ -160,7 +182,13 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     if doc is None:
         raise Http404(access.NOT_FOUND)
     subject = access.get_for_user(request.user, doc.content_type.model_class(), doc.object_id)
-    log_read(request, subject, action=AccessLog.Action.DOWNLOAD, reason=f"document {doc.pk}")
+    made = dateformat.format(timezone.localtime(doc.created_at), "j F Y")
+    log_read(
+        request,
+        subject,
+        action=AccessLog.Action.DOWNLOAD,
+        reason=f"{doc.get_kind_display()} made {made}",  # in words, not the document's id
+    )
     filename = f"{doc.kind}-{doc.pk}.{EXTENSION.get(doc.mime_type, 'bin')}"
     response = FileResponse(
         doc.file.open("rb"), as_attachment=True, filename=filename, content_type=doc.mime_type
