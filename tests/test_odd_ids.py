@@ -171,6 +171,6 @@ def test_no_filter_parameter_answers_500_to_an_odd_id(world):  # noqa: F811
     assert {
         ("cases/children/", "team"),
         ("access-log/", "user"),
-        ("access-log/", "object"),
+        ("access-log/", "kind"),
     } <= checked
     assert errors == []

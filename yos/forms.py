@@ -13,6 +13,7 @@ from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from yos import kept_post
 from yos.lib.ids import MAX_ID, parse_id
 from yos.signin import normalise_username
 
@@ -271,6 +272,11 @@ class GDSFormMixin:
         # Here rather than in __init__: it also reaches the fields that a
         # subclass adds after this __init__ (a team choice, say). Every render
         # and every clean takes its bound fields from here.
+        if not self.is_bound and not getattr(self, "_kept_values_applied", False):
+            # What the user posted after their session ended (yos.kept_post).
+            self._kept_values_applied = True
+            if (kept := kept_post.restored_fields()) is not None:
+                kept_post.initial_from(self, kept)
         _without_dashes(self.fields[name])
         _bound_ids(self.fields[name])
         return super().__getitem__(name)

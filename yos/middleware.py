@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseNotAllowed
 
+from yos import kept_post
 from yos.lib.ids import MAX_ID
 
 SIGNED_IN_AT = "signed_in_at"
@@ -21,13 +22,40 @@ def record_sign_in(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN] = now
+        request.session.pop(kept_post.SIGNED_OUT_REASON, None)
+
+
+def seen_write_every() -> int:
+    """Seconds between writes of LAST_SEEN: a minute, or a tenth of a short
+    idle limit (a test server's), so the idle clock is never a minute behind."""
+    return max(1, min(60, settings.SESSION_IDLE_SECONDS // 10))
+
+
+def seconds_left(session, now: int | None = None) -> tuple[int, int]:
+    """(seconds until the idle limit, seconds until the absolute limit) of a
+    signed-in session, as the server counts them."""
+    now = int(time.time()) if now is None else now
+    last = session.get(LAST_SEEN, now)
+    signed_in_at = session.get(SIGNED_IN_AT, now)
+    if not isinstance(last, int):
+        last = now
+    if not isinstance(signed_in_at, int):
+        signed_in_at = now
+    idle = settings.SESSION_IDLE_SECONDS - (now - last)
+    absolute = settings.SESSION_COOKIE_AGE - (now - signed_in_at)
+    return max(0, idle), max(0, absolute)
 
 
 class IdleTimeoutMiddleware:
     """Signs a user out after SESSION_IDLE_SECONDS without a request, and
     SESSION_COOKIE_AGE (8 hours) after they signed in, however busy the
     session is. The server-side expiry alone cannot do the second: every
-    session save moves it to now + SESSION_COOKIE_AGE."""
+    session save moves it to now + SESSION_COOKIE_AGE.
+
+    A form posted after the limit is kept for the same user (yos.kept_post),
+    and the signed-out session says why, for the sign-in page. When the user
+    is back (second factor given) on the kept form's page, process_view puts
+    the kept values where the page's forms find them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,12 +73,36 @@ class IdleTimeoutMiddleware:
             idle = now - last > settings.SESSION_IDLE_SECONDS
             too_old = now - signed_in_at >= settings.SESSION_COOKIE_AGE
             if idle or too_old:
+                token = kept_post.keep(request, request.user)
                 logout(request)
+                # The new, signed-out session: why, and what was kept.
+                reason = kept_post.ABSOLUTE if too_old else kept_post.IDLE
+                request.session[kept_post.SIGNED_OUT_REASON] = reason
+                if token is not None:
+                    request.session[kept_post.SESSION_TOKEN] = token
                 return redirect_to_login(request.get_full_path())
             # Write at most once a minute so every request is not a session save.
-            if now - last >= 60 or LAST_SEEN not in session:
+            if now - last >= seen_write_every() or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        kept_post.end_restore(getattr(request, "_yos_restoring", None))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Here, not in __call__: the messages middleware has run by now.
+        if (
+            request.user.is_authenticated
+            and kept_post.SESSION_TOKEN in request.session
+            and not _owes_second_factor(request)
+        ):
+            request._yos_restoring = kept_post.restore(request)
+        return None
+
+
+def _owes_second_factor(request) -> bool:
+    from yos.access import needs_second_factor  # imports the models
+
+    return needs_second_factor(request)
 
 
 class HardeningMiddleware:

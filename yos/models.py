@@ -428,3 +428,24 @@ class JobRun(models.Model):
 
 
 from yos.kpi_models import NeedKind, NeedsScreening, OrderEndOutcome  # noqa: E402,F401  (issue 8: KPI events)
+
+
+class KeptPost(models.Model):
+    """What a user posted after their session had ended (yos.kept_post): kept
+    for KEEP_FOR minutes so that the same user, signed in again, finds it back
+    in the form. Never passwords, CSRF tokens or files. Not a domain record:
+    deleted when restored or expired, and never shown to anyone else."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=500)
+    # [[name, value], …] in the order posted: a list, so no database reorders it.
+    fields = models.JSONField(default=list)
+    had_files = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Kept form for {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return self.path

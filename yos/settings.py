@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SERVICE_NAME = env("SERVICE_NAME", default="Youth offending service case management")
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Demo Borough Council")
+# With DEBUG on, still answer a missing page with the service's own 404, not
+# Django's technical page listing every URL (yos.errors.ServiceErrorPages).
+SERVICE_ERROR_PAGES = env.bool("SERVICE_ERROR_PAGES", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "yos.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yos.errors.ServiceErrorPages",  # innermost: the others see its page
 ]
 
 ROOT_URLCONF = "yos.urls"
@@ -193,6 +197,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=SERVICE_NAME)
 # Policy: 30 minutes idle, 8 hours absolute (docs/security.md).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
+# The time-out warning opens this long before either limit (docs/accessibility.md).
+SESSION_TIMEOUT_WARNING_SECONDS = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=2 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("session/extend/", views.session_extend, name="session-extend"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path(

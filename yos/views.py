@@ -18,18 +18,22 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from yos import access, security_log, signin
+from yos import access, kept_post, security_log, signin
+from yos import access_log as access_log_words
 from yos.forms import GDSFormMixin, SignInForm
 from yos.lib.audit import log_read
 from yos.lib.files import EXTENSION
 from yos.lib.ids import parse_id
+from yos.middleware import LAST_SEEN, seconds_left
 from yos.models import AccessLog, Role, StoredDocument
 from yos.tasks import send_email, send_safely
 
@@ -39,6 +43,16 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        """Why the user is here, when their session ended (yos.kept_post)."""
+        context = super().get_context_data(**kwargs)
+        session = self.request.session
+        context["signed_out"] = kept_post.signed_out_message(
+            session.get(kept_post.SIGNED_OUT_REASON)
+        )
+        context["kept_post"] = kept_post.SESSION_TOKEN in session
+        return context
 
     def post(self, request, *args, **kwargs):
         username = signin.normalise_username(request.POST.get("username", ""))
@@ -59,6 +73,24 @@ class SignOutView(auth_views.LogoutView):
 
 sign_out = SignOutView.as_view()
 sign_out.access_policy = "public"
+
+
+@require_POST
+@access.policy(*access.ALL_ROLES)
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the time-out warning: the idle clock starts again
+    (the absolute limit stays). JSON for the dialog's script; otherwise (its
+    fallback when fetch fails) back to the page it was on, or home."""
+    request.session[LAST_SEEN] = int(time.time())
+    idle_left, absolute_left = seconds_left(request.session)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"idle_seconds_left": idle_left, "absolute_seconds_left": absolute_left}
+        )
+    target = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse_lazy("home")
+    return redirect(target)
 
 
 @access.policy(*access.ALL_ROLES)
@@ -100,20 +132,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @access.policy(Role.ADMINISTRATOR)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Who read which personal record, newest first; filter by user or record."""
-    entries = AccessLog.objects.select_related("user", "content_type")
-    user_id = request.GET.get("user", "")
-    if (user_pk := parse_id(user_id)) is not None:
-        entries = entries.filter(user_id=user_pk)
-    model = request.GET.get("model", "")
-    object_id = request.GET.get("object", "")
-    if model and (object_pk := parse_id(object_id)) is not None:
-        entries = entries.filter(content_type__model=model.lower()[:100], object_id=object_pk)
+    """Who read which personal record, newest first; filter by a user's name,
+    a kind of record, or (from a row's link) one record."""
+    user_filter = request.GET.get("user", "")[:150]
+    kind = request.GET.get("kind", "")[:201]
+    record = request.GET.get("record", "")[:30]
+    entries = access_log_words.filtered(
+        AccessLog.objects.select_related("user", "content_type"),
+        user=user_filter,
+        kind=kind,
+        record=record,
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = access_log_words.label_rows(page.object_list)
+    content_type = access_log_words.content_type_of(kind)
+    one_record = None
+    model = content_type.model_class() if content_type is not None else None
+    if model is not None and parse_id(record) is not None:
+        subject = model._base_manager.filter(pk=parse_id(record)).first()
+        one_record = access_log_words.record_label(content_type, subject)
     return render(
         request,
         "yos/access_log.html",
-        {"page": page, "user_filter": user_id, "model_filter": model, "object_filter": object_id},
+        {
+            "page": page,
+            "rows": rows,
+            "user_filter": user_filter,
+            "kind_filter": kind,
+            "record_filter": record if one_record else "",
+            "one_record": one_record,
+            "kinds": access_log_words.kinds_logged(),
+            "query": urlencode(
+                {"user": user_filter, "kind": kind, "record": record if one_record else ""}
+            ),
+        },
     )
 
 
@@ -130,7 +182,13 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     if doc is None:
         raise Http404(access.NOT_FOUND)
     subject = access.get_for_user(request.user, doc.content_type.model_class(), doc.object_id)
-    log_read(request, subject, action=AccessLog.Action.DOWNLOAD, reason=f"document {doc.pk}")
+    made = dateformat.format(timezone.localtime(doc.created_at), "j F Y")
+    log_read(
+        request,
+        subject,
+        action=AccessLog.Action.DOWNLOAD,
+        reason=f"{doc.get_kind_display()} made {made}",  # in words, not the document's id
+    )
     filename = f"{doc.kind}-{doc.pk}.{EXTENSION.get(doc.mime_type, 'bin')}"
     response = FileResponse(
         doc.file.open("rb"), as_attachment=True, filename=filename, content_type=doc.mime_type
