@@ -392,6 +392,8 @@ class CaseForm(GDSFormMixin, VersionedFormMixin, forms.ModelForm):
             "outcome": "Outcome (optional)",
         }
         help_texts = {
+            "kind": "Work that follows an offence is only for a child aged 10 or over on the "
+            "date of the offence",
             "offence_date": "Needed for every kind of work except prevention and parenting",
         }
         error_messages = {"kind": {"required": KIND_REQUIRED}}
