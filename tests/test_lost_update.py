@@ -30,7 +30,7 @@ EDIT_FORMS = [
     ("case_manager", "victims:edit-reparation", "reparation", "notes"),
     ("victim_worker", "victims:edit", "victim", "vulnerability"),
     ("victim_worker", "victims:edit-rj-work", "rj_work", "outcome"),
-    ("case_manager", "orders:order-edit", "order", "conditions"),
+    ("case_manager", "orders:order-edit", "order", "court"),
     ("case_manager", "orders:requirement-edit", "requirement", "description"),
     ("school_staff", "contracts:edit", "draft_contract", "support_details"),
 ]

@@ -60,13 +60,13 @@ def _child(case_manager, team):
 
 def _order(case_manager, team):
     family = FamilyFactory(team=team, case_manager=case_manager)
-    return ParentingOrderFactory(case__child__family=family, conditions="As first recorded")
+    return ParentingOrderFactory(case__child__family=family, court="As first recorded")
 
 
 # (url name, how to make the record, a free-text field of its form)
 RECORD_KINDS = [
     ("cases:edit-child", _child, "partner_notes"),
-    ("orders:order-edit", _order, "conditions"),
+    ("orders:order-edit", _order, "court"),
 ]
 
 _values = itertools.count()
