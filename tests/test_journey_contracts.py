@@ -99,6 +99,7 @@ def test_school_staff_take_a_contract_from_draft_to_warning(
     parents.get_by_label("Dana Varga").check()
     parents.get_by_label("Lee Varga").check()
     page.get_by_label("One contract with all parents").check()
+    page.get_by_label("Irregular attendance at school").check()
     page.get_by_label("Pupil's year group").fill("Year 8")
     fill_date(page, "Start date", start)
     fill_date(page, "End date", dt.date(2027, 2, 26))

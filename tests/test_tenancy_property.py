@@ -193,6 +193,11 @@ def _build(spec: WorldSpec, *, team, case_manager, token: str) -> Built:
         user.groups.add(school_staff_group)
         staff.append(user)
     first_staff = {s: staff[spec.staff.index(s)] for s in range(spec.schools)}
+    # A local-authority contract is ended by a YOS supervisor, never by school
+    # staff (issue 17; yos.access.termination_refusal).
+    supervisor = UserFactory(username=f"sup{token}")
+    supervisor.groups.add(Group.objects.get(name=Role.SUPERVISOR.value))
+    supervisor.teams.set([team])
 
     pupils, parents_of = [], {}
     for i, p in enumerate(spec.pupils):
@@ -250,7 +255,7 @@ def _build(spec: WorldSpec, *, team, case_manager, token: str) -> Built:
                 services_consulted=False,
                 services_consulted_details="",
                 ended_on=cf.START,
-                by=by,
+                by=supervisor if c.party == ParentingContract.Party.LOCAL_AUTHORITY else by,
             )
         contract.refresh_from_db()
         assert contract.status == STATUS_OF[c.state]

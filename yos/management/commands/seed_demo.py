@@ -60,10 +60,25 @@ def seed_base() -> dict:
     """Teams, schools and users; returns them for the apps' demo seeders."""
     teams = [Team.objects.get_or_create(name=n)[0] for n in ("North team", "South team")]
     schools = [
-        School.objects.get_or_create(urn=urn, defaults={"name": name, "address": addr})[0]
-        for urn, name, addr in (
-            ("900001", "Hillcrest Academy", "1 Hill Road, Demo Town"),
-            ("900002", "Riverside High School", "2 River Lane, Demo Town"),
+        School.objects.get_or_create(
+            urn=urn,
+            defaults={"name": name, "address": addr, "telephone": phone, "email": email},
+        )[0]
+        for urn, name, addr, phone, email in (
+            (
+                "900001",
+                "Hillcrest Academy",
+                "1 Hill Road\nDemo Town\nDT1 2HA",
+                "01234 500001",
+                "office@hillcrest.example.invalid",
+            ),
+            (
+                "900002",
+                "Riverside High School",
+                "2 River Lane\nDemo Town\nDT1 3RL",
+                "01234 500002",
+                "office@riverside.example.invalid",
+            ),
         )
     ]
     users = {}
@@ -71,6 +86,7 @@ def seed_base() -> dict:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@example.invalid"
+        user.phone = f"01234 5671{len(users):02d}"  # direct line, printed on letters
         user.school = schools[school] if school is not None else None
         user.service_wide = False
         user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
