@@ -193,3 +193,21 @@ def test_an_answer_resolves_only_its_own_records_flags(case_manager, allocated_f
         Flag.objects.filter(resolved_at__isnull=True).values_list("object_id", flat=True)
     )
     assert open_ids == {other.pk}
+
+
+def test_a_save_that_rolls_back_resolves_nothing(case_manager, allocated_family):
+    """The receiver runs in the save's own transaction."""
+    from django.db import transaction
+
+    case, _ = _ended_parenting_case(allocated_family)
+    order_jobs.closure_flags(TODAY, by=system_user())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case_services.case_close(
+            case=case,
+            closed_on=TODAY,
+            closure_reason="All requirements have ended",
+            by=case_manager,
+        )
+        assert _only_flag(Flag.Kind.CASE_DUE_FOR_CLOSURE).resolved_at is not None
+        raise RuntimeError("the request failed after the save")
+    assert _only_flag(Flag.Kind.CASE_DUE_FOR_CLOSURE).resolved_at is None

@@ -426,3 +426,19 @@ def test_school_staff_snooze_their_schools_contract_flag_and_no_other_school_can
     assert flag.snoozed_until == TODAY + dt.timedelta(days=3)
     assert flag.history.latest().history_user == school_staff
     assert "Contract review overdue" not in home(client_for, school_staff)
+
+
+def test_a_snoozed_flag_is_back_on_the_home_page_on_its_date(
+    client_for, case_manager, allocated_family
+):
+    import time_machine
+
+    [flag] = raise_closure_flags(allocated_family)
+    until = TODAY + dt.timedelta(days=3)
+    flags.flag_snooze(flag=flag, until=until, reason="Court on Thursday", by=case_manager)
+    with time_machine.travel(
+        dt.datetime.combine(until - dt.timedelta(days=1), dt.time(12)), tick=False
+    ):
+        assert "Case due for closure" not in home(client_for, case_manager)
+    with time_machine.travel(dt.datetime.combine(until, dt.time(12)), tick=False):
+        assert "Case due for closure" in home(client_for, case_manager)
