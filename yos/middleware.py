@@ -1,5 +1,6 @@
 """Session limits, method and header hardening, no-store caching."""
 
+import logging
 import time
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.http import Http404, HttpResponseNotAllowed
 
 from yos import kept_post
 from yos.lib.ids import MAX_ID
+
+log = logging.getLogger("yos.security")
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -73,7 +76,11 @@ class IdleTimeoutMiddleware:
             idle = now - last > settings.SESSION_IDLE_SECONDS
             too_old = now - signed_in_at >= settings.SESSION_COOKIE_AGE
             if idle or too_old:
-                token = kept_post.keep(request, request.user)
+                try:
+                    token = kept_post.keep(request, request.user)
+                except Exception:  # noqa: BLE001 - keeping is a kindness; signing out is the rule
+                    log.exception("a post after the session ended could not be kept")
+                    token = None
                 logout(request)
                 # The new, signed-out session: why, and what was kept.
                 reason = kept_post.ABSOLUTE if too_old else kept_post.IDLE
