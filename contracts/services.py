@@ -34,6 +34,7 @@ from yos.letters import address_lines, letter_issue, postal_address, residents
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
 from yos.models import Flag, Letter, StoredDocument
+from yos.notices import notify_decision
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
 WARNING_TEMPLATE = "letters/contract_warning.html"
@@ -763,6 +764,15 @@ def termination_decide(
     request.decided_at = timezone.now()
     request.decision_reason = reason
     _save(request, by)
+    notify_decision(
+        recipient=request.requested_by,
+        subject=contract,
+        message=(
+            f"{by} {'approved' if approve else 'refused'} your request to end "
+            f"parenting contract {contract.reference}: {reason.strip()}"
+        ),
+        by=by,
+    )
     if approve:
         contract_terminate(
             contract=contract,
