@@ -339,6 +339,183 @@ def referral_decision_recorded(c: Ctx):
     return form_refused(ReferralDecisionForm({"decision": "approve", "reason": ""}))
 
 
+def _earlier_order(order, **kwargs):
+    """An earlier order recorded here that bound the order's parent."""
+    from orders.tests.factories import ParentingCaseFactory, ParentingOrderFactory
+
+    return ParentingOrderFactory(
+        case=ParentingCaseFactory(child__family=order.child.family),
+        made_on=dt.date(2025, 6, 2),
+        parents=list(order.parents.all()),
+        **kwargs,
+    )
+
+
+def order_earlier_order_or_note(c: Ctx):
+    order = _order(c)
+    earlier = _earlier_order(order)
+    form = _order_form(
+        order,
+        programme_omitted="on",
+        earlier_order=earlier.pk,
+        programme_omitted_note="Made by Demo Town Youth Court in June 2025",
+    )
+    return form_refused(form)
+
+
+def order_earlier_order_only_if_omitted(c: Ctx):
+    order = _order(c)
+    form = _order_form(order, earlier_order=_earlier_order(order).pk)
+    messages = form_refused(form)
+    assert list(form.errors) == ["earlier_order"]
+    return messages
+
+
+def _condition_form(order, **data):
+    from orders.forms import ConditionForm
+    from orders.models import OrderCondition
+
+    post = {
+        "kind": "at_home",
+        "details": "between 8pm and 7am",
+        **date_post("starts_on", dt.date(2026, 11, 20)),
+        **date_post("ends_on", dt.date(2027, 5, 1)),
+        **data,
+    }
+    return ConditionForm(post, instance=OrderCondition(order=order))
+
+
+def condition_ends_after_start(c: Ctx):
+    form = _condition_form(_order(c), **date_post("ends_on", dt.date(2026, 11, 19)))
+    messages = form_refused(form)
+    assert list(form.errors) == ["ends_on"]
+    return messages
+
+
+def condition_has_details(c: Ctx):
+    """The message names what the kind of condition needs (the place, the
+    times, or the condition's words); the service refuses blank details too."""
+    from orders import services
+
+    order = _order(c)
+    form = _condition_form(order, kind="other", details=" ")
+    messages = form_refused(form)
+    assert list(form.errors) == ["details"]
+    messages += refused(
+        lambda: services.condition_add(
+            order=order,
+            kind="other",
+            details="",
+            starts_on=dt.date(2026, 11, 20),
+            ends_on=dt.date(2027, 5, 1),
+            by=c.case_manager,
+        )
+    )
+    return messages
+
+
+def failure_condition_only_for_condition(c: Ctx):
+    from orders.forms import FailureForm
+    from orders.models import FailureToComply
+    from orders.tests.factories import ConditionFactory
+
+    order = _order(c)
+    condition = ConditionFactory(order=order)
+    post = {
+        "kind": "counselling",
+        "condition": condition.pk,
+        "parent": order.parents.first().pk,
+        **date_post("occurred_on", dt.date(2026, 11, 20)),
+        "description": "Did not attend the session on Thursday",
+    }
+    form = FailureForm(post, instance=FailureToComply(order=order))
+    messages = form_refused(form)
+    assert list(form.errors) == ["condition"]
+    return messages
+
+
+def _not_asked(c: Ctx):
+    from orders.tests.factories import FailureFactory
+
+    return FailureFactory(
+        order=_order(c),
+        explanation_status="not_asked",
+        explanation_on=None,
+        excuse="",
+        excuse_decided_by=None,
+        excuse_decided_at=None,
+    )
+
+
+def _explanation_form(failure, **data):
+    from orders.forms import ExplanationForm
+
+    return ExplanationForm(data, failure=failure)
+
+
+def failure_explanation_step_dated(c: Ctx):
+    """Asked, tried or given needs its date (the message names which); "not
+    asked" is never offered, so no step is dated without being taken."""
+    from orders import services
+
+    failure = _not_asked(c)
+    messages = form_refused(_explanation_form(failure, status="asked"))
+    messages += refused(
+        lambda: services.failure_explanation_record(
+            failure=failure, status="asked", on=None, by=c.case_manager
+        )
+    )
+    return messages
+
+
+def failure_excuse_decided_on_explanation(c: Ctx):
+    """An explanation given needs the decision on it; an excuse sent with any
+    other step is dropped (the form and the service clear it)."""
+    from orders import services
+
+    failure = _not_asked(c)
+    given = {**date_post("explanation_on", dt.date(2026, 11, 21)), "explanation": "Car broke down"}
+    messages = form_refused(_explanation_form(failure, status="given", **given))
+    messages += refused(
+        lambda: services.failure_explanation_record(
+            failure=failure,
+            status="given",
+            on=dt.date(2026, 11, 21),
+            explanation="Car broke down",
+            excuse="",
+            by=c.case_manager,
+        )
+    )
+    form = _explanation_form(failure, status="asked", excuse="accepted", **given)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["excuse"] == ""
+    asked = services.failure_explanation_record(
+        failure=failure,
+        status="asked",
+        on=dt.date(2026, 11, 21),
+        excuse="accepted",
+        by=c.supervisor,
+    )
+    assert asked.excuse == "" and asked.excuse_decided_by is None
+    return messages
+
+
+def failure_excuse_decision_recorded(c: Ctx):
+    """Derived: recording the decision on the excuse records who made it and when."""
+    from orders import services
+
+    decided = services.failure_explanation_record(
+        failure=_not_asked(c),
+        status="given",
+        on=dt.date(2026, 11, 21),
+        explanation="Car broke down",
+        excuse="accepted",
+        by=c.case_manager,
+    )
+    assert decided.excuse_decided_by == c.case_manager and decided.excuse_decided_at is not None
+    return ["(who decided and when are recorded by the service)"]
+
+
 # --- contracts -----------------------------------------------------------------------
 
 
@@ -517,6 +694,47 @@ def one_progress_per_requirement_per_review(c: Ctx):
     return ["(one field per requirement)"]
 
 
+def _la_request(c: Ctx):
+    """A local-authority contract and its allocated case manager's request to end it."""
+    from contracts import services
+    from contracts.models import ParentingContract
+    from contracts.tests import factories as cf
+
+    pupil, parents = cf.pupil_with_parents(c.school, team=c.team, case_manager=c.case_manager)
+    contract = cf.finalised(
+        pupil, parents, c.case_manager, party=ParentingContract.Party.LOCAL_AUTHORITY
+    )
+
+    def ask():
+        return services.termination_request(
+            contract=contract,
+            reason="The parents have not engaged since the warning",
+            ended_on=dt.date(2026, 11, 30),
+            services_consulted=False,
+            by=c.case_manager,
+        )
+
+    return ask(), ask
+
+
+def one_pending_termination_request_per_contract(c: Ctx):
+    _, ask_again = _la_request(c)
+    return refused(ask_again)
+
+
+def termination_decision_has_decider(c: Ctx):
+    """Derived: the decision (and a contract ended otherwise) records who decided."""
+    from contracts import services
+
+    request, _ = _la_request(c)
+    decided = services.termination_decide(
+        request=request, approve=False, reason="Give it until the review", by=c.supervisor
+    )
+    decided.refresh_from_db()
+    assert decided.decision == "refused" and decided.decided_by == c.supervisor
+    return ["(the decider is recorded by the service)"]
+
+
 # --- victims ---------------------------------------------------------------------------
 
 
@@ -535,6 +753,30 @@ def victim_enhanced_rights_has_reason(c: Ctx):
 
 def victim_enhanced_rights_person_only(c: Ctx):
     return _victim_create(c, kind="organisation", enhanced_rights=True, enhanced_rights_reason="x")
+
+
+def victim_age_person_only(c: Ctx):
+    return _victim_create(c, kind="organisation", date_of_birth=dt.date(2010, 3, 4))
+
+
+def victim_birth_date_or_known_under_18(c: Ctx):
+    return _victim_create(c, date_of_birth=dt.date(2010, 3, 4), known_under_18=True)
+
+
+def victim_young_has_enhanced_rights(c: Ctx):
+    """Derived: a victim under 18 at the offence is given enhanced rights (and
+    the reason) by the service, whatever the box said."""
+    from victims import messages as vm
+    from victims import services
+    from victims.tests.factories import VictimFactory
+
+    case = CaseFactory(child__family=_family(c))
+    victim = VictimFactory.build(known_under_18=True, enhanced_rights=False)
+    services.victim_create(victim=victim, case=case, by=c.case_manager)
+    victim.refresh_from_db()
+    assert victim.young_victim and victim.enhanced_rights
+    assert victim.enhanced_rights_reason == vm.YOUNG_VICTIM_REASON
+    return ["(enhanced rights given by the service)"]
 
 
 def victim_invitation_has_reason(c: Ctx):
@@ -589,6 +831,13 @@ def victim_contact_withdrawal_after_consent(c: Ctx):
         consent_on=dt.date(2026, 11, 3),
         consent_withdrawn_on=dt.date(2026, 11, 2),
     )
+
+
+def victim_contact_representative_named(c: Ctx):
+    """No parent or guardian on the victim's record: nobody to record as acting for them."""
+    from victims.models import GivenBy
+
+    return _contact(c, given_by=GivenBy.REPRESENTATIVE)
 
 
 def _rj(c: Ctx, **fields):
@@ -726,6 +975,15 @@ VIOLATIONS: dict[str, Violation] = {
     "order_counselling_ends_after_made": Violation(
         order_counselling_ends_after_made, "(derived from the date the order was made)"
     ),
+    "order_earlier_order_or_note": Violation(
+        order_earlier_order_or_note,
+        "Leave the description of the earlier order empty: you selected it from the orders "
+        "recorded here",
+    ),
+    "order_earlier_order_only_if_omitted": Violation(
+        order_earlier_order_only_if_omitted,
+        "Select an earlier order only when the programme was omitted because of it",
+    ),
     "requirement_comply_names_case": Violation(
         requirement_comply_names_case,
         "Select the child's case that the parent must ensure they comply with",
@@ -741,6 +999,24 @@ VIOLATIONS: dict[str, Violation] = {
     ),
     "referral_decision_recorded": Violation(
         referral_decision_recorded, "Enter the reason for your decision"
+    ),
+    "condition_ends_after_start": Violation(
+        condition_ends_after_start, "A condition cannot end before it starts"
+    ),
+    "condition_has_details": Violation(condition_has_details, "Enter the condition"),
+    "failure_condition_only_for_condition": Violation(
+        failure_condition_only_for_condition,
+        "A condition can only be named for a failure to comply with a condition",
+    ),
+    "failure_explanation_step_dated": Violation(
+        failure_explanation_step_dated, "Enter the date you asked the parent for a reason"
+    ),
+    "failure_excuse_decided_on_explanation": Violation(
+        failure_excuse_decided_on_explanation,
+        "Select whether the explanation was accepted as a reasonable excuse",
+    ),
+    "failure_excuse_decision_recorded": Violation(
+        failure_excuse_decision_recorded, "(who decided and when are recorded by the service)"
     ),
     # contracts
     "contract_ends_after_start": Violation(
@@ -778,12 +1054,29 @@ VIOLATIONS: dict[str, Violation] = {
     "one_progress_per_requirement_per_review": Violation(
         one_progress_per_requirement_per_review, "(one field per requirement)"
     ),
+    "one_pending_termination_request_per_contract": Violation(
+        one_pending_termination_request_per_contract,
+        "A request to end this contract is already waiting for a supervisor's decision",
+    ),
+    "termination_decision_has_decider": Violation(
+        termination_decision_has_decider, "(the decider is recorded by the service)"
+    ),
     # victims
     "victim_enhanced_rights_has_reason": Violation(
         victim_enhanced_rights_has_reason, "Enter why the victim is entitled to enhanced rights"
     ),
     "victim_enhanced_rights_person_only": Violation(
         victim_enhanced_rights_person_only, "An organisation cannot be entitled to enhanced rights"
+    ),
+    "victim_age_person_only": Violation(
+        victim_age_person_only, "An organisation has no date of birth or age: leave them empty"
+    ),
+    "victim_birth_date_or_known_under_18": Violation(
+        victim_birth_date_or_known_under_18,
+        "Leave “under 18 at the time of the offence” unticked when you enter the date of birth",
+    ),
+    "victim_young_has_enhanced_rights": Violation(
+        victim_young_has_enhanced_rights, "(enhanced rights given by the service)"
     ),
     "victim_invitation_has_reason": Violation(
         victim_invitation_has_reason, "Enter the reason for the decision"
@@ -801,6 +1094,11 @@ VIOLATIONS: dict[str, Violation] = {
     "victim_contact_withdrawal_after_consent": Violation(
         victim_contact_withdrawal_after_consent,
         "The date consent was withdrawn must be on or after the date it was given",
+    ),
+    "victim_contact_representative_named": Violation(
+        victim_contact_representative_named,
+        "No parent or guardian is recorded as acting for the victim: add them to the victim's "
+        "details first",
     ),
     "rj_work_ends_after_start": Violation(
         rj_work_ends_after_start, "The date the work ended must be on or after the date it started"
