@@ -47,6 +47,7 @@ from victims.tests.factories import (
     VictimOffenceFactory,
     VictimUpdateFactory,
 )
+from yos.letters import letter_approve, print_pack_build, print_pack_request
 from yos.models import Flag, Letter, StoredDocument
 
 PERSONAS = (
@@ -91,6 +92,7 @@ class Side:
     reparation: object = None
     flag: object = None
     letter: object = None
+    print_pack: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -139,6 +141,10 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     letters = contract_services.warning_serve(non_compliance=s.non_compliance, by=school_user)
     s.letter = letters[0]
     s.letter_document = s.letter.document
+    # The second letter approved and put into a print pack by the school's staff.
+    letter_approve(letter=letters[1], by=school_user)
+    s.print_pack = print_pack_request(letters=[letters[1]], by=school_user)
+    print_pack_build(s.print_pack.pk)
     s.draft_contract = cf.draft(s.child, parents, school_user)
     s.document = StoredDocument.objects.filter(
         kind=StoredDocument.Kind.CONTRACT,

@@ -242,7 +242,7 @@ def _build(spec: WorldSpec, *, team, case_manager, token: str) -> Built:
             assert contract.status == ParentingContract.Status.ACTIVE, contract.status
         if c.state == "warning":
             nc = cf.non_compliance(contract, by)
-            services.warning_serve(non_compliance=nc, by=by)
+            cf.warning_served(contract, by, nc)
         if c.state == "terminated":
             services.contract_terminate(
                 contract=contract,
