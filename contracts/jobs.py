@@ -15,8 +15,14 @@ from django.conf import settings
 from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Cast
 
+from cases.models import Adult
 from contracts import rules
-from contracts.models import ContractNonCompliance, ParentingContract
+from contracts.models import (
+    ContractDocument,
+    ContractNonCompliance,
+    ContractParent,
+    ParentingContract,
+)
 from yos.flags import flags_sync, wanted_rows
 from yos.letters import (
     LetterKind,
@@ -134,7 +140,9 @@ def _warning_load(ids: list, run_date: date) -> list[LetterSpec]:
         .prefetch_related("parents__family")
     }
     living_with = residents(
-        (parent_id, records[nc_id].contract.pupil_id) for nc_id, parent_id in ids if nc_id in records
+        (parent_id, records[nc_id].contract.pupil_id)
+        for nc_id, parent_id in ids
+        if nc_id in records
     )
     specs = []
     for nc_id, parent_id in ids:
@@ -197,6 +205,114 @@ register(
 )
 
 
+COPY_TEMPLATE = "letters/contract_copy.html"
+COPY_STATUSES = (
+    ParentingContract.Status.AWAITING_SIGNATURES,
+    ParentingContract.Status.ACTIVE,
+    ParentingContract.Status.WARNING_SERVED,
+)
+
+
+def copy_key(version_id: int, parent_id: int) -> str:
+    return letter_key(Letter.Kind.CONTRACT_COPY, version_id, parent_id)
+
+
+def _copy_due(run_date: date):
+    """Seed 001: "Any parties who could not attend … should be sent a copy for
+    their records." The current version of each contract not ended, made in
+    the last LETTER_DUE_WITHIN_DAYS, for each parent it names who was not at
+    the meeting."""
+    return (
+        ContractParent.objects.filter(
+            present_at_initiation=False,
+            contract__status__in=COPY_STATUSES,
+            contract__documents__number=F("contract__document_version"),
+            contract__documents__document__created_at__date__lte=run_date,
+            contract__documents__document__created_at__date__gte=due_window_start(run_date),
+        )
+        .values_list("contract__documents__pk", "adult_id")
+        .distinct()
+    )
+
+
+def _copy_load(ids: list, run_date: date) -> list[LetterSpec]:
+    versions = {
+        v.pk: v
+        for v in ContractDocument.objects.filter(pk__in={i[0] for i in ids}).select_related(
+            "contract__pupil__family", "contract__school", "document"
+        )
+    }
+    adults = {a.pk: a for a in Adult.objects.filter(pk__in={i[1] for i in ids})}
+    living_with = residents(
+        (adult_id, versions[v].contract.pupil_id) for v, adult_id in ids if v in versions
+    )
+    specs = []
+    for version_id, adult_id in ids:
+        version, parent = versions.get(version_id), adults.get(adult_id)
+        if version is None or parent is None:
+            continue
+        contract = version.contract
+        specs.append(
+            LetterSpec(
+                kind=Letter.Kind.CONTRACT_COPY,
+                dedupe_key=copy_key(version_id, adult_id),
+                recipient=parent,
+                address=postal_address(
+                    parent, contract.pupil, resident=(adult_id, contract.pupil_id) in living_with
+                ),
+                subject=contract,
+                reason=(
+                    f"A copy of parenting contract {contract.reference} (version "
+                    f"{version.number}) for a parent who could not attend the meeting"
+                ),
+                template=COPY_TEMPLATE,
+                family=contract.pupil.family,
+                school=contract.school,
+                child=contract.pupil,
+                record=version,
+                letter_date=run_date,
+                flag_on=version,
+                flag_due=run_date,
+                enclosure=version.document,
+            )
+        )
+    return specs
+
+
+COPY_METHOD = {"post": "post", "hand": "hand", "email": "email"}
+
+
+def _copy_sent(letter: Letter, by) -> None:
+    """The copy is recorded on the contract as sent (who, how, when)."""
+    from contracts.services import copy_sent_record  # the app's own write path
+
+    copy_sent_record(
+        contract=letter.subject,
+        recipient=letter.recipient.full_name,
+        organisation="Parent (could not attend the meeting)",
+        method=COPY_METHOD.get(letter.sent_by, "post"),
+        sent_on=letter.sent_on,
+        by=by,
+    )
+
+
+register(
+    LetterKind(
+        kind=Letter.Kind.CONTRACT_COPY,
+        flag_model=ContractDocument,
+        due=_copy_due,
+        load=_copy_load,
+        sent=_copy_sent,
+    )
+)
+
+
+def copy_letters(run_date: date, *, by) -> dict:
+    """A copy of the contract (the covering letter, then the document) to
+    each parent it names who was not at the meeting (seed 001)."""
+    return issue_due(Letter.Kind.CONTRACT_COPY, run_date, by=by)
+
+
 def warning_letters(run_date: date, *, by) -> dict:
     """Make the warning letter for non-compliance that is due
     (non_compliance_letter_due) for each parent concerned who has none yet.
@@ -211,4 +327,5 @@ STEPS = [
     ("review_flags", review_flags),
     ("unsigned_flags", unsigned_flags),
     ("warning_letters", warning_letters),
+    ("copy_letters", copy_letters),
 ]

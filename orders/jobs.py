@@ -282,7 +282,9 @@ def _notice_load(ids: list, run_date: date) -> list[LetterSpec]:
     specs = []
     for order_id, parent_id in ids:
         order = orders.get(order_id)
-        parent = next((p for p in order.parents.all() if p.pk == parent_id), None) if order else None
+        parent = (
+            next((p for p in order.parents.all() if p.pk == parent_id), None) if order else None
+        )
         if parent is None:
             continue
         specs.append(

@@ -303,7 +303,7 @@ WARNING_HELD = (
 @require_POST
 @access.policy(*access.CASEWORK)
 def failure_warning(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Issue a warning letter" for one failure to comply, through the one
+    """ "Issue a warning letter" for one failure to comply, through the one
     letter pipeline (the nightly job makes the same letter, with the same
     key, for failures inside the window; older ones are the case manager's
     decision, made here)."""

@@ -163,6 +163,7 @@ BUILDERS = {
     "yos.views.NewPasswordForm": lambda w: {"user": w["user"]},
     "yos.twofactor.SetupForm": lambda w: {"user": w["user"]},
     "yos.forms.SignInForm": lambda w: {"request": RequestFactory().post("/sign-in/")},
+    "yos.letter_views.PrintPackForm": lambda w: {"user": w["user"]},
 }
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yos import access, letters
 from yos.forms import GDSDateField, GDSFormMixin, add_service_errors
@@ -126,8 +126,14 @@ def _letter(request, pk) -> Letter:
     return access.get_for_user(
         request.user,
         Letter.objects.select_related(
-            "recipient", "document", "child", "generated_by", "approved_by", "sent_recorded_by",
-            "withdrawn_by", "supersedes",
+            "recipient",
+            "document",
+            "child",
+            "generated_by",
+            "approved_by",
+            "sent_recorded_by",
+            "withdrawn_by",
+            "supersedes",
         ),
         pk,
     )
@@ -165,8 +171,7 @@ def _page(request, letter: Letter, *, status: int = 200, posted=None, **forms_) 
         "superseded_by": Letter.objects.filter(supersedes=letter).first(),
         "needs_supervisor": letters.supervisor_must_approve(letter),
         "approve_form": forms_.get("approve_form") or ApproveForm(),
-        "send_form": forms_.get("send_form")
-        or SendForm(initial={"method": Letter.SentBy.POST}),
+        "send_form": forms_.get("send_form") or SendForm(initial={"method": Letter.SentBy.POST}),
         "withdraw_form": forms_.get("withdraw_form") or WithdrawForm(),
         "regenerate_form": forms_.get("regenerate_form") or RegenerateForm(),
     }
@@ -180,6 +185,7 @@ def _page(request, letter: Letter, *, status: int = 200, posted=None, **forms_) 
     return render(request, "letters_ui/detail.html", context, status=status)
 
 
+@require_GET
 @access.policy(*READERS)
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter as accessible HTML (the same content as its PDF), where it
@@ -243,7 +249,9 @@ def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "withdraw",
         WithdrawForm,
         "withdraw_form",
-        lambda letter, d: letters.letter_withdraw(letter=letter, by=request.user, reason=d["reason"]),
+        lambda letter, d: letters.letter_withdraw(
+            letter=letter, by=request.user, reason=d["reason"]
+        ),
         "Letter withdrawn",
     )
 
@@ -295,6 +303,7 @@ def _my_packs(user):
     return access.visible(user, PrintPack).select_related("document")[:10]
 
 
+@require_GET
 @access.policy(*READERS)
 def print_pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pack's progress (the page refreshes itself until it is ready, no
@@ -337,6 +346,7 @@ def print_pack_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{pack.total} letters marked as sent")
+            plural = "" if pack.total == 1 else "s"
+            messages.success(request, f"{pack.total} letter{plural} marked as sent")
             return redirect(pack)
     return _pack_page(request, pack, form=form, status=400)

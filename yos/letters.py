@@ -394,7 +394,9 @@ class Issued:
         return {"issued": len(self.letters), "existing": len(self.existing), "held": len(self.held)}
 
 
-def _issue(kind: LetterKind, ids: Iterable[tuple], run_date: date, *, by, chunk_size=None) -> Issued:
+def _issue(
+    kind: LetterKind, ids: Iterable[tuple], run_date: date, *, by, chunk_size=None
+) -> Issued:
     """Render and store the letters of `ids` that have none yet.
 
     Each chunk is rendered first, outside any transaction (rendering is the
@@ -511,9 +513,7 @@ def issue_for(kind: str, record: models.Model, *, by, run_date: date | None = No
     _held_flags_now(result.held, by=by)
     made = {letter.dedupe_key for letter in result.letters}
     keys = [letter_key(kind, *i) for i in ids]
-    result.letters += list(
-        Letter.objects.filter(dedupe_key__in=[k for k in keys if k not in made])
-    )
+    result.letters += list(Letter.objects.filter(dedupe_key__in=[k for k in keys if k not in made]))
     return result
 
 
@@ -784,8 +784,9 @@ def print_pack_build(pack_id: int) -> PrintPack:
         for letter in pack_order(pack).iterator(chunk_size=100):
             with letter.document.file.open("rb") as stored:
                 start = len(writer.pages)
-                writer.append(PdfReader(io.BytesIO(stored.read())))
-            writer.add_outline_item(f"{done + 1}. {letter}", start)
+                # The letters' own bookmarks (their headings) stay out: one per letter.
+                writer.append(PdfReader(io.BytesIO(stored.read())), import_outline=False)
+            writer.add_outline_item(title=f"{done + 1}. {letter}", page_number=start)
             done += 1
             if done % every == 0:
                 _progress(pack, done=done)

@@ -48,6 +48,7 @@ def order(team, case_manager):
     order = ParentingOrderFactory(
         made_on=TODAY - dt.timedelta(days=60),
         case__referred_on=TODAY - dt.timedelta(days=70),
+        case__opened_on=TODAY - dt.timedelta(days=65),
         case__child__first_name="Robin",
         case__child__last_name="Ashdown",
         case__child__family__team=team,
