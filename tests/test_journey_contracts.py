@@ -209,6 +209,7 @@ def test_school_staff_take_a_contract_from_draft_to_warning(
     assert (letter.kind, letter.recipient.full_name) == (Letter.Kind.CONTRACT_WARNING, "Dana Varga")
     page.get_by_role("link", name="Warning letter to Dana Varga").click()
     expect(page.get_by_test_id("letter-preview")).to_contain_text("Dana Varga")
+    page.get_by_label("I have read this letter").check()
     page.get_by_role("button", name="Approve the letter").click()
     page.get_by_role("group", name="How was it sent?").get_by_label("Hand delivered").check()
     fill_date(page, "Date it was sent", timezone.localdate())

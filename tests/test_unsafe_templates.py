@@ -24,10 +24,6 @@ UNSAFE = re.compile(
 ALLOWED = {
     (
         "yos/letter_views.py",
-        "from django.utils.safestring import mark_safe",
-    ): "the import of the name below",
-    (
-        "yos/letter_views.py",
         "return mark_safe(body)  # nosec B308 B703 - rendered by our autoescaping templates",
     ): (
         "a letter's preview: the <body> of the HTML our own letter templates rendered (with "

@@ -31,8 +31,15 @@ METHODS = [
 ]
 
 
+APPROVE_CONFIRM = "Confirm that you have read the letter and it is right to send"
+
+
 class ApproveForm(GDSFormMixin, forms.Form):
     submit_label = "Approve the letter"
+    confirm = forms.BooleanField(
+        label="I have read this letter: it is right to send it to this address",
+        error_messages={"required": APPROVE_CONFIRM},
+    )
 
 
 class SendForm(GDSFormMixin, forms.Form):
@@ -317,6 +324,8 @@ def _pack_page(request, pack, form=None, status=200):
     context = {
         "pack": pack,
         "working": working,
+        # WCAG 2.2.1 Timing Adjustable: the self-refresh can be turned off.
+        "refresh": request.GET.get("refresh") != "off",
         "letters": letters.pack_order(pack),
         "form": form
         or SendForm(

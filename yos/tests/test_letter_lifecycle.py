@@ -27,10 +27,12 @@ from orders import jobs as order_jobs
 from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
 from yos import access
 from yos import letters as L
+from yos.letter_views import APPROVE_CONFIRM
 from yos.lib.audit import system_user
 from yos.models import Letter, PrintPack
 
 TODAY = timezone.localdate()
+CONFIRM = {"confirm": "on"}
 DANA_ADDRESS = "4 Example Row\nNorth Village\nDT4 5XY"
 NEW_ADDRESS = "9 Fresh Lane\nEast Town\nDT7 2QQ"
 
@@ -368,7 +370,8 @@ def test_the_preview_is_the_letter_as_html_with_only_the_users_actions(
     body = client_for(colleague).get(url).content.decode()
     assert 'data-testid="letter-preview"' in body and "Approve the letter" not in body
     assert (
-        client_for(colleague).post(reverse("letter-approve", args=[letter.pk])).status_code == 403
+        client_for(colleague).post(reverse("letter-approve", args=[letter.pk]), CONFIRM).status_code
+        == 403
     )
     for user in (outsider, school_staff):
         assert client_for(user).get(url).status_code == 404
@@ -379,7 +382,12 @@ def test_the_preview_is_the_letter_as_html_with_only_the_users_actions(
 def test_approve_then_send_through_the_pages(order, case_manager, client_for):
     letter = make_warning(order)
     client = client_for(case_manager)
-    response = client.post(reverse("letter-approve", args=[letter.pk]))
+    response = client.post(reverse("letter-approve", args=[letter.pk]), {})
+    assert response.status_code == 400
+    assert APPROVE_CONFIRM in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.DRAFT
+    response = client.post(reverse("letter-approve", args=[letter.pk]), CONFIRM)
     assert response.status_code == 302
     tomorrow = TODAY + dt.timedelta(days=1)
     future = {
@@ -413,7 +421,7 @@ def test_the_supervisor_approves_from_the_page_when_the_setting_says_so(
 ):
     settings.LETTERS_SUPERVISOR_APPROVES_WARNINGS = True
     letter = make_warning(order)
-    response = client_for(case_manager).post(reverse("letter-approve", args=[letter.pk]))
+    response = client_for(case_manager).post(reverse("letter-approve", args=[letter.pk]), CONFIRM)
     assert response.status_code == 400
     assert L.APPROVE_NEEDS_SUPERVISOR in response.content.decode()
     assert (
@@ -421,7 +429,10 @@ def test_the_supervisor_approves_from_the_page_when_the_setting_says_so(
         in client_for(supervisor).get(letter.get_absolute_url()).content.decode()
     )
     assert (
-        client_for(supervisor).post(reverse("letter-approve", args=[letter.pk])).status_code == 302
+        client_for(supervisor)
+        .post(reverse("letter-approve", args=[letter.pk]), CONFIRM)
+        .status_code
+        == 302
     )
     letter.refresh_from_db()
     assert letter.approved_by == supervisor
@@ -440,6 +451,9 @@ def test_the_print_pack_page_refreshes_until_ready_then_marks_sent(
     # Before the task has run, the page refreshes itself (no JavaScript needed).
     body = client.get(pack.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh"' in body and "0 of 2 letters" in body
+    # WCAG 2.2.1: the user can turn the self-refresh off.
+    body = client.get(pack.get_absolute_url() + "?refresh=off").content.decode()
+    assert '<meta http-equiv="refresh"' not in body and "0 of 2 letters" in body
     L.print_pack_build(pack.pk)
     body = client.get(pack.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh"' not in body and "Download the print pack" in body
