@@ -386,7 +386,7 @@ def _signed_in(user) -> Client:
 def cheap_pdfs(monkeypatch):
     """Fixed bytes instead of weasyprint (see the module docstring)."""
     monkeypatch.setattr(services, "render_pdf", lambda template, context: FAKE_PDF)
-    monkeypatch.setattr("yos.letters.render_pdf", lambda template, context: FAKE_PDF)
+    monkeypatch.setattr("yos.letters.html_to_pdf", lambda html: FAKE_PDF)
 
 
 def _revoke_and_rerequest(client: Client, built: Built, mover, target) -> None:
