@@ -11,17 +11,34 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("yos", "0007_flag_address_needed")]
-AFTER = [("yos", "0008_letter_lifecycle")]
+LIFECYCLE = ("yos", "0008_letter_lifecycle")
+AFTER = [LIFECYCLE]
+
+
+def _without_lifecycle(graph) -> list[tuple[str, str]]:
+    """Every app's latest migrations except the lifecycle and what follows it:
+    the project just before it (the other branches' migrations, such as the
+    adults' letter_name, still applied, as they are in the database)."""
+    after = set(graph.backwards_plan(LIFECYCLE))  # the lifecycle itself and its dependents
+    rest = {node for node in graph.nodes if node not in after}
+    return sorted(
+        node
+        for node in rest
+        if not any(child in rest and child[0] == node[0] for child in graph.node_map[node].children)
+    )
 
 
 @pytest.fixture
 def old_state(transactional_db):
     """The schema just before the lifecycle, with the rest of the project's
-    migrations where they were then; back to the latest afterwards."""
+    migrations applied; back to the latest afterwards."""
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
+    parent = next(p for p in executor.loader.graph.node_map[LIFECYCLE].parents if p.key[0] == "yos")
+    executor.migrate([parent.key])  # unapply the lifecycle (and its yos siblings, dependents)
+    executor = MigrationExecutor(connection)
+    before = _without_lifecycle(executor.loader.graph)
+    executor.migrate(before)
+    yield executor.loader.project_state(before).apps
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.tests.factories import AdultChildFactory, AdultFactory
-from orders.models import Excuse
+from orders.models import Excuse, ExplanationStatus
 from orders.tests.factories import FailureFactory, ParentingOrderFactory, RequirementFactory
-from orders.views import NO_WARNING_FOR_EXCUSE, WARNING_MADE
+from orders.views import NO_WARNING_FOR_EXCUSE, NO_WARNING_YET, WARNING_MADE
 from yos.job_views import warnings_to_decide
 from yos.models import Letter
 
@@ -64,4 +64,25 @@ def test_no_warning_letter_for_an_accepted_excuse(order, case_manager, client_fo
     url = reverse("orders:issue-warning", args=[failure.pk])
     body = client_for(case_manager).post(url, follow=True).content.decode()
     assert NO_WARNING_FOR_EXCUSE in body
+    assert Letter.objects.count() == 0
+
+
+def test_no_warning_letter_before_the_parent_was_asked(order, case_manager, client_for):
+    """wt-orders' explanation rule holds on demand too: not offered on the
+    order page, and refused if posted, until the warning is due."""
+    failure = FailureFactory(
+        order=order,
+        occurred_on=TODAY - dt.timedelta(days=2),
+        explanation_status=ExplanationStatus.NOT_ASKED,
+        explanation_on=None,
+        excuse="",
+        excuse_decided_by=None,
+        excuse_decided_at=None,
+    )
+    client = client_for(case_manager)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert reverse("orders:issue-warning", args=[failure.pk]) not in page
+    url = reverse("orders:issue-warning", args=[failure.pk])
+    body = client.post(url, follow=True).content.decode()
+    assert NO_WARNING_YET in body
     assert Letter.objects.count() == 0
