@@ -12,7 +12,9 @@ from django.utils import timezone
 from cases.models import Adult, AdultChild, Child, Family
 from contracts import services
 from contracts.models import ContractSignature, ParentingContract, RequirementKind
+from yos.letters import letter_approve, letter_send
 from yos.lib.dates import born_years_before
+from yos.models import Letter
 
 MARKER = "Demo contract: invented data."
 
@@ -154,7 +156,10 @@ def _warn(contract, parents, staff, today):
         explanation_reasonable=False,
         by=staff,
     )
-    services.warning_serve(non_compliance=record, by=staff)
+    # Served means sent: the demo's warning letters were approved and posted.
+    for letter in services.warning_serve(non_compliance=record, by=staff):
+        letter_approve(letter=letter, by=staff)
+        letter_send(letter=letter, by=staff, method=Letter.SentBy.POST, sent_on=today)
 
 
 def seed_school(school, staff, ctx, index: int) -> None:

@@ -1,25 +1,42 @@
 """Nightly steps for parenting contracts (seed 001; PRODUCT.md "Nightly jobs").
 
 Plain functions of the run date, set-based and idempotent, run by yos.jobs.
-Warning letters go through the contracts app's own service (warning_serve),
-with the same dedupe key as the page that serves them, so the job only catches
-the ones nobody served yet and never makes a second.
+Warning letters are a kind of the one letter pipeline (yos.letters): the page
+("Serve the warning letter", contracts.services.warning_serve) and the job go
+through it with the same key, so the job only catches the ones nobody made
+yet and never makes a second.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Cast
 
+from cases.models import Adult
 from contracts import rules
-from contracts.models import ContractNonCompliance, ParentingContract
-from yos.flags import Wanted, flags_sync, wanted_rows
-from yos.letters import chunk_pause_setting, chunk_size_setting, due_window_start, existing_keys
-from yos.models import Flag
+from contracts.models import (
+    ContractDocument,
+    ContractNonCompliance,
+    ContractParent,
+    ParentingContract,
+)
+from yos.flags import flags_sync, wanted_rows
+from yos.letters import (
+    LetterKind,
+    LetterSpec,
+    due_window_start,
+    issue_due,
+    letter_key,
+    postal_address,
+    register,
+    residents,
+)
+from yos.models import Flag, Letter
+
+WARNING_TEMPLATE = "letters/contract_warning.html"
 
 SCOPE = {"family": "pupil__family_id", "school": "school_id", "child": "pupil_id"}
 
@@ -82,8 +99,8 @@ def unsigned_flags(run_date: date, *, by) -> dict:
 
 
 def warning_key(non_compliance_id: int, parent_id: int) -> str:
-    """The key contracts.services.warning_serve uses: keep them the same."""
-    return f"contract-warning:{non_compliance_id}:{parent_id}"
+    """The one key (yos.letters.letter_key) of a contract warning."""
+    return letter_key(Letter.Kind.CONTRACT_WARNING, non_compliance_id, parent_id)
 
 
 def contracts_in_force(run_date: date):
@@ -116,14 +133,11 @@ def non_compliance_to_decide(run_date: date):
     )
 
 
-def warning_letters(run_date: date, *, by) -> dict:
-    """Serve the warning letter for non-compliance that is due
-    (non_compliance_letter_due) where a parent concerned has no letter yet.
-    A parent with no address of their own to send it to is held: an "address
-    needed" flag on the non-compliance until the address is recorded."""
-    from contracts.services import warning_serve  # the app's own write path
+# --- The contract letters in the one pipeline (yos.letters) -------------------------
 
-    rows = (
+
+def _warning_due(run_date: date):
+    return (
         non_compliance_letter_due(run_date)
         .filter(
             Exists(
@@ -134,33 +148,200 @@ def warning_letters(run_date: date, *, by) -> dict:
         )
         .values_list("pk", "parents")
     )
-    keys = {warning_key(pk, parent_id): pk for pk, parent_id in rows}
-    have = existing_keys(list(keys))
-    pending = sorted({pk for key, pk in keys.items() if key not in have})
-    issued = 0
-    wanted: dict[int, Wanted] = {}
-    size = chunk_size_setting()
-    for start in range(0, len(pending), size):
-        chunk = ContractNonCompliance.objects.filter(pk__in=pending[start : start + size])
-        for non_compliance in chunk.select_related("contract__pupil"):
-            # warning_serve is atomic and idempotent per (non-compliance, parent).
-            held: list = []
-            letters = warning_serve(non_compliance=non_compliance, by=by, held=held)
-            issued += sum(1 for letter in letters if letter.dedupe_key not in have)
-            if held:
-                contract = non_compliance.contract
-                wanted[non_compliance.pk] = Wanted(
-                    due_on=non_compliance.noticed_on,
-                    family_id=contract.pupil.family_id,
-                    school_id=contract.school_id,
-                    child_id=contract.pupil_id,
-                )
-        if chunk_pause_setting():  # only the crash test sets it
-            time.sleep(chunk_pause_setting())
-    flags = flags_sync(
-        kind=Flag.Kind.ADDRESS_NEEDED, model=ContractNonCompliance, wanted=wanted, by=by
+
+
+def _warning_one(non_compliance: ContractNonCompliance):
+    return [(non_compliance.pk, parent.pk) for parent in non_compliance.parents.all()]
+
+
+def _warning_load(ids: list, run_date: date) -> list[LetterSpec]:
+    records = {
+        nc.pk: nc
+        for nc in ContractNonCompliance.objects.filter(pk__in={i[0] for i in ids})
+        .select_related("contract__pupil__family", "contract__school", "requirement")
+        .prefetch_related("parents__family")
+    }
+    living_with = residents(
+        (parent_id, records[nc_id].contract.pupil_id)
+        for nc_id, parent_id in ids
+        if nc_id in records
     )
-    return {"issued": issued, "existing": len(have), "held": len(wanted), "flags": flags}
+    specs = []
+    for nc_id, parent_id in ids:
+        record = records.get(nc_id)
+        parent = (
+            next((p for p in record.parents.all() if p.pk == parent_id), None) if record else None
+        )
+        if parent is None:
+            continue
+        contract = record.contract
+        specs.append(
+            LetterSpec(
+                kind=Letter.Kind.CONTRACT_WARNING,
+                dedupe_key=warning_key(nc_id, parent_id),
+                recipient=parent,
+                address=postal_address(
+                    parent,
+                    contract.pupil,
+                    resident=(parent_id, contract.pupil_id) in living_with,
+                ),
+                subject=contract,
+                reason=(
+                    f"Parenting contract {contract.reference}: "
+                    f"non-compliance noticed on {record.noticed_on.day} {record.noticed_on:%B %Y}"
+                ),
+                template=WARNING_TEMPLATE,
+                family=contract.pupil.family,
+                school=contract.school,
+                child=contract.pupil,
+                record=record,
+                letter_date=run_date,
+                flag_on=record,
+                flag_due=record.noticed_on,
+            )
+        )
+    return specs
+
+
+def _warning_issued(spec: LetterSpec, letter: Letter) -> None:
+    """The letter is kept with the non-compliance it warns about (seed 001)."""
+    spec.record.warning_letters.add(letter)
+
+
+def _warning_sent(letter: Letter, by) -> None:
+    from contracts.services import warning_letter_sent  # the app's own write path
+
+    warning_letter_sent(letter=letter, by=by)
+
+
+register(
+    LetterKind(
+        kind=Letter.Kind.CONTRACT_WARNING,
+        flag_model=ContractNonCompliance,
+        due=_warning_due,
+        one=_warning_one,
+        load=_warning_load,
+        issued=_warning_issued,
+        sent=_warning_sent,
+    )
+)
+
+
+COPY_TEMPLATE = "letters/contract_copy.html"
+COPY_STATUSES = (
+    ParentingContract.Status.AWAITING_SIGNATURES,
+    ParentingContract.Status.ACTIVE,
+    ParentingContract.Status.WARNING_SERVED,
+)
+
+
+def copy_key(version_id: int, parent_id: int) -> str:
+    return letter_key(Letter.Kind.CONTRACT_COPY, version_id, parent_id)
+
+
+def _copy_due(run_date: date):
+    """Seed 001: "Any parties who could not attend … should be sent a copy for
+    their records." The current version of each contract not ended, made in
+    the last LETTER_DUE_WITHIN_DAYS, for each parent it names who was not at
+    the meeting."""
+    return (
+        ContractParent.objects.filter(
+            present_at_initiation=False,
+            contract__status__in=COPY_STATUSES,
+            contract__documents__number=F("contract__document_version"),
+            contract__documents__document__created_at__date__lte=run_date,
+            contract__documents__document__created_at__date__gte=due_window_start(run_date),
+        )
+        .values_list("contract__documents__pk", "adult_id")
+        .distinct()
+    )
+
+
+def _copy_load(ids: list, run_date: date) -> list[LetterSpec]:
+    versions = {
+        v.pk: v
+        for v in ContractDocument.objects.filter(pk__in={i[0] for i in ids}).select_related(
+            "contract__pupil__family", "contract__school", "document"
+        )
+    }
+    adults = {a.pk: a for a in Adult.objects.filter(pk__in={i[1] for i in ids})}
+    living_with = residents(
+        (adult_id, versions[v].contract.pupil_id) for v, adult_id in ids if v in versions
+    )
+    specs = []
+    for version_id, adult_id in ids:
+        version, parent = versions.get(version_id), adults.get(adult_id)
+        if version is None or parent is None:
+            continue
+        contract = version.contract
+        specs.append(
+            LetterSpec(
+                kind=Letter.Kind.CONTRACT_COPY,
+                dedupe_key=copy_key(version_id, adult_id),
+                recipient=parent,
+                address=postal_address(
+                    parent, contract.pupil, resident=(adult_id, contract.pupil_id) in living_with
+                ),
+                subject=contract,
+                reason=(
+                    f"A copy of parenting contract {contract.reference} (version "
+                    f"{version.number}) for a parent who could not attend the meeting"
+                ),
+                template=COPY_TEMPLATE,
+                family=contract.pupil.family,
+                school=contract.school,
+                child=contract.pupil,
+                record=version,
+                letter_date=run_date,
+                flag_on=version,
+                flag_due=run_date,
+                enclosure=version.document,
+            )
+        )
+    return specs
+
+
+COPY_METHOD = {"post": "post", "hand": "hand", "email": "email"}
+
+
+def _copy_sent(letter: Letter, by) -> None:
+    """The copy is recorded on the contract as sent (who, how, when)."""
+    from contracts.services import copy_sent_record  # the app's own write path
+
+    copy_sent_record(
+        contract=letter.subject,
+        recipient=letter.recipient.full_name,
+        organisation="Parent (could not attend the meeting)",
+        method=COPY_METHOD.get(letter.sent_by, "post"),
+        sent_on=letter.sent_on,
+        by=by,
+    )
+
+
+register(
+    LetterKind(
+        kind=Letter.Kind.CONTRACT_COPY,
+        flag_model=ContractDocument,
+        due=_copy_due,
+        load=_copy_load,
+        sent=_copy_sent,
+    )
+)
+
+
+def copy_letters(run_date: date, *, by) -> dict:
+    """A copy of the contract (the covering letter, then the document) to
+    each parent it names who was not at the meeting (seed 001)."""
+    return issue_due(Letter.Kind.CONTRACT_COPY, run_date, by=by)
+
+
+def warning_letters(run_date: date, *, by) -> dict:
+    """Make the warning letter for non-compliance that is due
+    (non_compliance_letter_due) for each parent concerned who has none yet.
+    A parent with no address of their own to send it to is held: an "address
+    needed" flag on the non-compliance until the address is recorded. The
+    contract is marked "warning served" when a letter is sent."""
+    return issue_due(Letter.Kind.CONTRACT_WARNING, run_date, by=by)
 
 
 STEPS = [
@@ -169,4 +350,5 @@ STEPS = [
     ("review_flags", review_flags),
     ("unsigned_flags", unsigned_flags),
     ("warning_letters", warning_letters),
+    ("copy_letters", copy_letters),
 ]

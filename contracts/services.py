@@ -29,15 +29,13 @@ from contracts.models import (
     TerminationRequest,
 )
 from yos import access, letter_content
-from yos.flags import Wanted, flag_raise
-from yos.letters import address_lines, letter_issue, postal_address, residents
+from yos.letters import issue_for
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
-from yos.models import Flag, Letter, StoredDocument
+from yos.models import Letter, StoredDocument
 from yos.notices import notify_decision
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
-WARNING_TEMPLATE = "letters/contract_warning.html"
 NO_DOCUMENT = "Finalise the contract first: there is no contract document to sign"
 PARENT_NOT_ON_CONTRACT = "Select a parent this contract is with"
 NOT_A_PARENT_OF_THE_PUPIL = "Select parents or carers recorded for this pupil"
@@ -573,74 +571,50 @@ def non_compliance_record(
     return record
 
 
-@transaction.atomic
 def warning_serve(
     *, non_compliance: ContractNonCompliance, by, held: list | None = None
 ) -> list[Letter]:
-    """Serve each parent concerned the warning letter (once: the dedupe key is
-    per non-compliance and parent), keep it, and mark the contract.
+    """Make the warning letter for each parent concerned (once: the key is per
+    non-compliance and parent), through the one letter pipeline
+    (yos.letters.issue_for, rendered outside any row lock), kept with the
+    non-compliance. Returns every warning letter for it.
 
     A letter goes only to the parent's own address (yos.letters.postal_address).
     A parent without one gets no letter: the parent is appended to `held` and
-    an "address needed" flag is raised on the non-compliance. The contract is
-    marked warning served only once a letter has been served."""
-    contract = ParentingContract.objects.select_for_update().get(pk=non_compliance.contract_id)
+    an "address needed" flag is raised on the non-compliance. The letters are
+    drafts: the contract is marked "warning served" when one is sent
+    (warning_letter_sent), since served means sent."""
+    non_compliance = ContractNonCompliance.objects.select_related("contract").get(
+        pk=non_compliance.pk
+    )
     if not non_compliance.warning_due:
         raise ValidationError(NO_WARNING_DUE)
-    held = [] if held is None else held
-    parents = list(non_compliance.parents.all())
-    living_with = residents((parent.pk, contract.pupil_id) for parent in parents)
-    letters = []
-    for parent in parents:
-        address = postal_address(
-            parent, contract.pupil, resident=(parent.pk, contract.pupil_id) in living_with
+    contract = non_compliance.contract
+    if contract.status not in rules.Status.IN_FORCE:
+        raise ValidationError(
+            rules.WRONG_STATUS.format(status=contract.get_status_display().lower())
         )
-        if not address:
-            held.append(parent)
-            continue
-        letter, _created = letter_issue(
-            kind=Letter.Kind.CONTRACT_WARNING,
-            dedupe_key=f"contract-warning:{non_compliance.pk}:{parent.pk}",
-            recipient=parent,
-            address=address,
-            subject=contract,
-            reason=(
-                f"Parenting contract {contract.reference}: "
-                f"non-compliance noticed on {non_compliance.noticed_on:%-d %B %Y}"
-            ),
-            template=WARNING_TEMPLATE,
-            context={
-                "contract": contract,
-                "non_compliance": non_compliance,
-                "pupil": contract.pupil,
-                "school": contract.school,
-                "school_address": address_lines(contract.school.address),
-                "letter_date": timezone.localdate(),
-            },
+    result = issue_for(Letter.Kind.CONTRACT_WARNING, non_compliance, by=by)
+    if held is not None:
+        held.extend(spec.recipient for spec in result.held)
+    return sorted(result.letters, key=lambda letter: letter.pk)
+
+
+@transaction.atomic
+def warning_letter_sent(*, letter: Letter, by) -> None:
+    """A contract warning letter was sent: the warning is served, so an
+    active contract becomes "warning served" (seed 001: "they should serve
+    the parent with a warning")."""
+    contract = ParentingContract.objects.select_for_update().get(pk=letter.object_id)
+    if contract.status == ParentingContract.Status.ACTIVE:
+        _transition(
+            contract,
+            "serve_warning",
             by=by,
-            family=contract.pupil.family,
-            school=contract.school,
+            reason=f"Warning letter to {letter.recipient.full_name} sent on "
+            f"{letter.sent_on.day} {letter.sent_on:%B %Y}",
         )
-        letters.append(letter)
-    if held:
-        flag_raise(
-            kind=Flag.Kind.ADDRESS_NEEDED,
-            subject=non_compliance,
-            wanted=Wanted(
-                due_on=non_compliance.noticed_on,
-                family_id=contract.pupil.family_id,
-                school_id=contract.school_id,
-                child_id=contract.pupil_id,
-            ),
-            by=by,
-        )
-    if not letters:
-        return letters
-    non_compliance.warning_letters.add(*letters)
-    if contract.status != ParentingContract.Status.WARNING_SERVED:
-        _transition(contract, "serve_warning", by=by, reason=str(non_compliance))
         _save(contract, by)
-    return letters
 
 
 @transaction.atomic

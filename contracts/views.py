@@ -415,6 +415,18 @@ def record_non_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+WARNING_MADE = (
+    "Warning letter made ({count}): read and approve it, then record when it is sent. "
+    "The warning is served when the letter is sent"
+)
+NO_WARNING_MADE = "No warning letter was made"
+
+
+def warning_made(letters) -> str:
+    """The banner after "Issue a warning letter": made, not served (served means sent)."""
+    return WARNING_MADE.format(count=len(letters)) if letters else NO_WARNING_MADE
+
+
 @require_POST
 @access.policy(*WRITERS)
 def serve_warning(request: HttpRequest, pk: int, nc_pk: int) -> HttpResponse:
@@ -431,9 +443,7 @@ def serve_warning(request: HttpRequest, pk: int, nc_pk: int) -> HttpResponse:
         return redirect(contract)
     for parent in held:
         messages.warning(request, ADDRESS_NEEDED.format(name=parent.full_name))
-    return _done(
-        request, contract, f"Warning letter served ({len(letters)})", f"#non-compliance-{record.pk}"
-    )
+    return _done(request, contract, warning_made(letters), f"#non-compliance-{record.pk}")
 
 
 @access.policy(*WRITERS)

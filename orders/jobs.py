@@ -2,8 +2,8 @@
 
 Each step is a plain function of the run date, set-based and idempotent, run
 by yos.jobs. Flags go through yos.flags.flags_sync (one open flag per kind and
-record); letters through yos.letters.letters_issue_due (one letter per dedupe
-key, rendered in committed chunks).
+record); letters through the one letter pipeline, yos.letters.issue_due (one
+letter per dedupe key, rendered in committed chunks).
 
 Dates: a period's end date is the last day it runs (orders.rules), so on the
 end date itself it is "ending"; from the day after it has "ended".
@@ -28,12 +28,16 @@ from orders.models import (
     ParentingOrder,
 )
 from orders.rules import long_date
-from yos.flags import Wanted, flags_sync, wanted_rows
+from yos.flags import flags_sync, wanted_rows
 from yos.letters import (
+    KEY_PREFIX,
+    LetterKind,
     LetterSpec,
     due_window_start,
-    letters_issue_due,
+    issue_due,
+    letter_key,
     postal_address,
+    register,
     residents,
 )
 from yos.models import Flag, Letter
@@ -166,19 +170,16 @@ def closure_flags(run_date: date, *, by) -> dict:
 
 
 # --- 2. Letters ------------------------------------------------------------------
+# Two kinds of the one letter pipeline (yos.letters): what is due and how to
+# load it is here; keys, context, rendering, storing and holding are there.
 
 
 def warning_key(failure_id: int, parent_id: int) -> str:
-    return f"order-warning:{failure_id}:{parent_id}"
+    return letter_key(Letter.Kind.ORDER_WARNING, failure_id, parent_id)
 
 
 def notice_key(order_id: int, parent_id: int) -> str:
-    return f"counselling-ended:{order_id}:{parent_id}"
-
-
-def _case_manager(order: ParentingOrder) -> str:
-    manager = order.child.family.case_manager
-    return manager.get_full_name() if manager else ""
+    return letter_key(Letter.Kind.COUNSELLING_ENDED, order_id, parent_id)
 
 
 def failures_letter_due(run_date: date):
@@ -210,8 +211,9 @@ def failures_to_decide(run_date: date):
             Exists(
                 Letter.objects.filter(
                     kind=Letter.Kind.ORDER_WARNING,
+                    # letter_key(ORDER_WARNING, failure, parent), in SQL
                     dedupe_key=Concat(
-                        Value("order-warning:"),
+                        Value(KEY_PREFIX[Letter.Kind.ORDER_WARNING] + ":"),
                         Cast(OuterRef("pk"), CharField()),
                         Value(":"),
                         Cast(OuterRef("parent_id"), CharField()),
@@ -222,80 +224,50 @@ def failures_to_decide(run_date: date):
     )
 
 
-def warning_letters(run_date: date, *, by) -> dict:
-    """A warning letter to the parent for each failure to comply that is due
-    (failures_letter_due). A parent with no address of their own to send it
-    to (yos.letters.postal_address) gets no letter: it is held with an
-    "address needed" flag on the failure until the address is recorded."""
-    due = {
-        warning_key(pk, parent_id): pk
-        for pk, parent_id in failures_letter_due(run_date).values_list("pk", "parent_id")
-    }
+def _warning_due(run_date: date):
+    return failures_letter_due(run_date).values_list("pk", "parent_id")
 
-    def load(ids: list) -> list[LetterSpec]:
-        failures = list(
-            FailureToComply.objects.filter(pk__in=ids).select_related(
-                "parent__family", "order__child__family__case_manager", "order__case"
-            )
+
+def _warning_one(failure: FailureToComply):
+    return [(failure.pk, failure.parent_id)]
+
+
+def _warning_load(ids: list, run_date: date) -> list[LetterSpec]:
+    failures = list(
+        FailureToComply.objects.filter(pk__in=[i[0] for i in ids]).select_related(
+            "parent__family", "order__child__family__case_manager", "order__case"
         )
-        living_with = residents((f.parent_id, f.order.child_id) for f in failures)
-        return [
-            LetterSpec(
-                kind=Letter.Kind.ORDER_WARNING,
-                dedupe_key=warning_key(f.pk, f.parent_id),
-                recipient=f.parent,
-                address=postal_address(
-                    f.parent,
-                    f.order.child,
-                    resident=(f.parent_id, f.order.child_id) in living_with,
-                ),
-                subject=f.order,
-                reason=rules.letter_reason(
-                    f.get_kind_display(),
-                    f.occurred_on,
-                    explanation_given=f.explanation_status == ExplanationStatus.GIVEN,
-                ),
-                template=WARNING_TEMPLATE,
-                context={
-                    "order": f.order,
-                    "failure": f,
-                    # The explanation paragraph: what happened when the parent was asked.
-                    "explanation": rules.letter_explanation(f),
-                    "letter_date": run_date,
-                    "case_manager": _case_manager(f.order),
-                    "counselling_enforceable": f.order.counselling_enforceable_on(run_date),
-                },
-                family=f.order.child.family,
-                child=f.order.child,
-            )
-            for f in failures
-        ]
-
-    held: list[LetterSpec] = []
-    counts = letters_issue_due(due=due, load=load, by=by, held=held)
-    counts["flags"] = flags_sync(
-        kind=Flag.Kind.ADDRESS_NEEDED,
-        model=FailureToComply,
-        wanted={
-            due[spec.dedupe_key]: Wanted(
-                due_on=spec.context["failure"].occurred_on,
-                family_id=spec.family.pk,
-                child_id=spec.child.pk,
-            )
-            for spec in held
-        },
-        by=by,
     )
-    return counts
+    living_with = residents((f.parent_id, f.order.child_id) for f in failures)
+    return [
+        LetterSpec(
+            kind=Letter.Kind.ORDER_WARNING,
+            dedupe_key=warning_key(f.pk, f.parent_id),
+            recipient=f.parent,
+            address=postal_address(
+                f.parent, f.order.child, resident=(f.parent_id, f.order.child_id) in living_with
+            ),
+            subject=f.order,
+            reason=rules.letter_reason(
+                f.get_kind_display(),
+                f.occurred_on,
+                explanation_given=f.explanation_status == ExplanationStatus.GIVEN,
+            ),
+            template=WARNING_TEMPLATE,
+            family=f.order.child.family,
+            child=f.order.child,
+            record=f,
+            letter_date=run_date,
+            flag_on=f,
+            flag_due=f.occurred_on,
+        )
+        for f in failures
+    ]
 
 
-def counselling_ended_notices(run_date: date, *, by) -> dict:
-    """A notice to each parent bound by an open order whose counselling ended
-    in the last NOTICE_LOOKBACK_DAYS: attendance is now voluntary (and which
-    requirements still run)."""
-    due = {
-        notice_key(pk, parent_id): (pk, parent_id)
-        for pk, parent_id in _open_orders()
+def _notice_due(run_date: date):
+    return (
+        _open_orders()
         .with_counselling_to_enforce()
         .filter(
             counselling_ends_on__lt=run_date,
@@ -303,66 +275,84 @@ def counselling_ended_notices(run_date: date, *, by) -> dict:
             parents__isnull=False,
         )
         .values_list("pk", "parents")
-    }
-
-    def load(ids: list) -> list[LetterSpec]:
-        orders = {
-            o.pk: o
-            for o in ParentingOrder.objects.filter(pk__in={i for i, _ in ids})
-            .select_related("child__family__case_manager", "case")
-            .prefetch_related("parents__family", "requirements")
-        }
-        living_with = residents((p, orders[o].child_id) for o, p in ids)
-        specs = []
-        for order_id, parent_id in ids:
-            order = orders[order_id]
-            parent = next(p for p in order.parents.all() if p.pk == parent_id)
-            running = [r for r in order.requirements.all() if r.ends_on >= run_date]
-            voluntary_from = order.counselling_ends_on + timedelta(days=1)
-            specs.append(
-                LetterSpec(
-                    kind=Letter.Kind.COUNSELLING_ENDED,
-                    dedupe_key=notice_key(order_id, parent_id),
-                    recipient=parent,
-                    address=postal_address(
-                        parent, order.child, resident=(parent_id, order.child_id) in living_with
-                    ),
-                    subject=order,
-                    reason=(
-                        "The counselling or guidance part of your parenting order ended on "
-                        f"{long_date(order.counselling_ends_on)}, 3 months after the order "
-                        "was made."
-                    ),
-                    template=NOTICE_TEMPLATE,
-                    context={
-                        "order": order,
-                        "letter_date": run_date,
-                        "voluntary_from": voluntary_from,
-                        "requirements_running": running,
-                    },
-                    family=order.child.family,
-                    child=order.child,
-                )
-            )
-        return specs
-
-    held: list[LetterSpec] = []
-    counts = letters_issue_due(due=due, load=load, by=by, held=held)
-    # One "address needed" flag per order whose notice is held for a parent.
-    counts["flags"] = flags_sync(
-        kind=Flag.Kind.ADDRESS_NEEDED,
-        model=ParentingOrder,
-        wanted={
-            spec.subject.pk: Wanted(
-                due_on=spec.subject.counselling_ends_on,
-                family_id=spec.family.pk,
-                child_id=spec.child.pk,
-            )
-            for spec in held
-        },
-        by=by,
     )
-    return counts
+
+
+def _notice_load(ids: list, run_date: date) -> list[LetterSpec]:
+    orders = {
+        o.pk: o
+        for o in ParentingOrder.objects.filter(pk__in={i[0] for i in ids})
+        .select_related("child__family__case_manager", "case")
+        .prefetch_related("parents__family", "requirements")
+    }
+    living_with = residents((p, orders[o].child_id) for o, p in ids if o in orders)
+    specs = []
+    for order_id, parent_id in ids:
+        order = orders.get(order_id)
+        parent = (
+            next((p for p in order.parents.all() if p.pk == parent_id), None) if order else None
+        )
+        if parent is None:
+            continue
+        specs.append(
+            LetterSpec(
+                kind=Letter.Kind.COUNSELLING_ENDED,
+                dedupe_key=notice_key(order_id, parent_id),
+                recipient=parent,
+                address=postal_address(
+                    parent, order.child, resident=(parent_id, order.child_id) in living_with
+                ),
+                subject=order,
+                reason=(
+                    "The counselling or guidance part of your parenting order ended on "
+                    f"{long_date(order.counselling_ends_on)}, 3 months after the order "
+                    "was made."
+                ),
+                template=NOTICE_TEMPLATE,
+                family=order.child.family,
+                child=order.child,
+                record=order,
+                letter_date=run_date,
+                # One "address needed" flag per order whose notice is held for a parent.
+                flag_on=order,
+                flag_due=order.counselling_ends_on,
+            )
+        )
+    return specs
+
+
+register(
+    LetterKind(
+        kind=Letter.Kind.ORDER_WARNING,
+        flag_model=FailureToComply,
+        due=_warning_due,
+        one=_warning_one,
+        load=_warning_load,
+    )
+)
+register(
+    LetterKind(
+        kind=Letter.Kind.COUNSELLING_ENDED,
+        flag_model=ParentingOrder,
+        due=_notice_due,
+        load=_notice_load,
+    )
+)
+
+
+def warning_letters(run_date: date, *, by) -> dict:
+    """A warning letter to the parent for each failure to comply that is due
+    (failures_letter_due). A parent with no address of their own to send it
+    to (yos.letters.postal_address) gets no letter: it is held with an
+    "address needed" flag on the failure until the address is recorded."""
+    return issue_due(Letter.Kind.ORDER_WARNING, run_date, by=by)
+
+
+def counselling_ended_notices(run_date: date, *, by) -> dict:
+    """A notice to each parent bound by an open order whose counselling ended
+    in the last NOTICE_LOOKBACK_DAYS: attendance is now voluntary (and which
+    requirements still run)."""
+    return issue_due(Letter.Kind.COUNSELLING_ENDED, run_date, by=by)
 
 
 STEPS = [

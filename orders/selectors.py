@@ -420,3 +420,21 @@ def case_closure_blockers(case, on: date | None = None) -> list[str]:
                     f"{rules.long_date(requirement.ends_on)}"
                 )
     return reasons
+
+
+def warning_letters_by_failure(order: ParentingOrder) -> dict:
+    """The newest warning letter of each failure to comply on this order
+    (failure id → Letter), in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yos.letters import key_ids
+    from yos.models import Letter
+
+    letters = {}
+    for letter in Letter.objects.filter(
+        kind=Letter.Kind.ORDER_WARNING,
+        content_type=ContentType.objects.get_for_model(ParentingOrder),
+        object_id=order.pk,
+    ).order_by("version", "id"):
+        letters[key_ids(letter.dedupe_key)[0]] = letter
+    return letters

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/sessions/new/", views.session_record, name="session-record"),
     path("<int:pk>/failures/new/", views.failure_record, name="record-failure"),
     path("failures/<int:pk>/refer/", views.referral_request, name="referral-request"),
+    path("failures/<int:pk>/warning-letter/", views.failure_warning, name="issue-warning"),
     path("referrals/<int:pk>/", views.referral_decide, name="referral-decide"),
     path("support/<int:case_pk>/", views.support_detail, name="support-detail"),
     path(

@@ -24,6 +24,7 @@ from orders.forms import (
 )
 from orders.models import (
     BreachReferral,
+    Excuse,
     FailureToComply,
     OrderCondition,
     OrderRequirement,
@@ -31,8 +32,10 @@ from orders.models import (
 )
 from yos import access
 from yos.forms import add_service_errors
+from yos.letters import issue_for
 from yos.lib.audit import log_read
 from yos.lib.versioning import StaleRecord
+from yos.models import Letter
 
 STALE = (
     "Someone else changed this record while you were editing it. "
@@ -72,6 +75,11 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = access.get_for_user(request.user, selectors.order_detail_queryset(), pk)
     log_read(request, order)
     today = timezone.localdate()
+    letters = selectors.warning_letters_by_failure(order)
+    for failure in order.failures.all():
+        failure.warning_letter = letters.get(failure.pk)
+        # "Issue a warning letter" only once the warning is due (the parent was asked).
+        failure.warning_due_now = failure.warning_due_on(today)
     return render(
         request,
         "orders/order_detail.html",
@@ -369,6 +377,45 @@ def failure_record(request: HttpRequest, pk: int) -> HttpResponse:
         order=order,
         counselling_voluntary=order.counselling_voluntary_on(timezone.localdate()),
     )
+
+
+WARNING_MADE = (
+    "Warning letter made: read and approve it, then record when it is sent. "
+    "The warning is served when the letter is sent"
+)
+NO_WARNING_FOR_EXCUSE = "A warning letter is only for a failure without a reasonable excuse"
+NO_WARNING_YET = (
+    "A warning letter cannot be sent yet: ask the parent for a reason first, and give them "
+    "time to reply"
+)
+WARNING_HELD = (
+    "No letter was made for {name}: there is no address of their own recorded. "
+    "Record their address; the letter is held and flagged until then."
+)
+
+
+@require_POST
+@access.policy(*access.CASEWORK)
+def failure_warning(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Issue a warning letter" for one failure to comply, through the one
+    letter pipeline (the nightly job makes the same letter, with the same
+    key, for failures inside the window; older ones are the case manager's
+    decision, made here)."""
+    failure = access.get_for_user(
+        request.user, FailureToComply.objects.select_related("order", "parent"), pk, write=True
+    )
+    if failure.excuse == Excuse.ACCEPTED:
+        messages.error(request, NO_WARNING_FOR_EXCUSE)
+        return redirect(failure)
+    if not failure.warning_due_on(timezone.localdate()):  # rules.failure_warning_due
+        messages.error(request, NO_WARNING_YET)
+        return redirect(failure)
+    result = issue_for(Letter.Kind.ORDER_WARNING, failure, by=request.user)
+    for spec in result.held:
+        messages.warning(request, WARNING_HELD.format(name=spec.recipient.full_name))
+    if result.letters:
+        messages.success(request, WARNING_MADE)
+    return redirect(failure)
 
 
 @access.policy(*access.CASEWORK)

@@ -48,6 +48,7 @@ from victims.tests.factories import (
     VictimOffenceFactory,
     VictimUpdateFactory,
 )
+from yos.letters import letter_approve, print_pack_build, print_pack_request
 from yos.models import Flag, Letter, StoredDocument
 from yos.notices import notify_decision
 
@@ -97,6 +98,7 @@ class Side:
     flag: object = None
     notice: object = None
     letter: object = None
+    print_pack: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -146,6 +148,10 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     letters = contract_services.warning_serve(non_compliance=s.non_compliance, by=school_user)
     s.letter = letters[0]
     s.letter_document = s.letter.document
+    # The second letter approved and put into a print pack by the school's staff.
+    letter_approve(letter=letters[1], by=school_user)
+    s.print_pack = print_pack_request(letters=[letters[1]], by=school_user)
+    print_pack_build(s.print_pack.pk)
     s.draft_contract = cf.draft(s.child, parents, school_user)
     # A contract with the local authority, and the case manager's request to end it.
     s.la_contract = cf.finalised(

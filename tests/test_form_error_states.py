@@ -167,6 +167,7 @@ BUILDERS = {
     "yos.twofactor.SetupForm": lambda w: {"user": w["user"]},
     "yos.forms.SignInForm": lambda w: {"request": RequestFactory().post("/sign-in/")},
     "yos.flag_views.FlagAssignForm": lambda w: {"candidates": get_user_model().objects.all()},
+    "yos.letter_views.PrintPackForm": lambda w: {"user": w["user"]},
 }
 
 

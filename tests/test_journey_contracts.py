@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -198,15 +199,30 @@ def test_school_staff_take_a_contract_from_draft_to_warning(
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Non-compliance recorded")
     assert_accessible(page)
-    page.get_by_role("button", name="Serve the warning letter").click()
+    # Issued, then read, approved and sent: served means sent (issue 16).
+    page.get_by_role("button", name="Issue a warning letter").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Warning letter made")
     expect(page.get_by_test_id("contract-status").locator(".govuk-tag").first).to_have_text(
-        "Warning served"
+        "Active"
     )
     assert_accessible(page)
     letter = Letter.objects.get()
     assert (letter.kind, letter.recipient.full_name) == (Letter.Kind.CONTRACT_WARNING, "Dana Varga")
+    page.get_by_role("link", name="Warning letter to Dana Varga").click()
+    expect(page.get_by_test_id("letter-preview")).to_contain_text("Dana Varga")
+    page.get_by_label("I have read this letter").check()
+    page.get_by_role("button", name="Approve the letter").click()
+    page.get_by_role("group", name="How was it sent?").get_by_label("Hand delivered").check()
+    fill_date(page, "Date it was sent", timezone.localdate())
+    page.get_by_role("button", name="Mark as sent").click()
+    expect(page.get_by_test_id("letter-status")).to_have_text("Sent")
+    assert_accessible(page)
     with page.expect_download() as info:
-        page.get_by_role("link", name="Warning letter to Dana Varga").click()
+        page.get_by_role("link", name="Download the PDF").click()
+    page.goto(f"{live_server.url}{letter.subject.get_absolute_url()}")
+    expect(page.get_by_test_id("contract-status").locator(".govuk-tag").first).to_have_text(
+        "Warning served"
+    )
     text = pdf_text(info.value)
     assert "This letter is a warning that the contract is not working" in text
     assert "You did not give us an explanation." in text

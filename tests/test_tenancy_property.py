@@ -247,7 +247,7 @@ def _build(spec: WorldSpec, *, team, case_manager, token: str) -> Built:
             assert contract.status == ParentingContract.Status.ACTIVE, contract.status
         if c.state == "warning":
             nc = cf.non_compliance(contract, by)
-            services.warning_serve(non_compliance=nc, by=by)
+            cf.warning_served(contract, by, nc)
         if c.state == "terminated":
             services.contract_terminate(
                 contract=contract,
@@ -391,7 +391,7 @@ def _signed_in(user) -> Client:
 def cheap_pdfs(monkeypatch):
     """Fixed bytes instead of weasyprint (see the module docstring)."""
     monkeypatch.setattr(services, "render_pdf", lambda template, context: FAKE_PDF)
-    monkeypatch.setattr("yos.letters.render_pdf", lambda template, context: FAKE_PDF)
+    monkeypatch.setattr("yos.letters.html_to_pdf", lambda html: FAKE_PDF)
 
 
 def _revoke_and_rerequest(client: Client, built: Built, mover, target) -> None:

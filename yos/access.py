@@ -45,11 +45,14 @@ ALL_ROLES = tuple(Role)
 class Rule:
     """How a model is reached: `family` is the ORM path to its Family ("" for
     Family itself), `school` the path to the School whose staff may work on it,
-    `victims` marks the victims' side, kept apart from everything else."""
+    `victims` marks the victims' side, kept apart from everything else, and
+    `owner` the user field of a record only the member of staff who made it
+    sees (a print pack)."""
 
     family: str | None = None
     school: str | None = None
     victims: bool = False
+    owner: str | None = None  # the user field of a record only its maker sees
 
 
 RULES: dict[str, Rule] = {
@@ -102,6 +105,7 @@ RULES: dict[str, Rule] = {
     # yos: flags and letters are scoped by the family or school they concern
     "yos.Flag": Rule(family="family", school="school"),
     "yos.Letter": Rule(family="family", school="school"),
+    "yos.PrintPack": Rule(owner="created_by"),
     # yos: the events the YJB KPIs need (yos/kpi_models.py, the dashboard)
     "yos.OrderEndOutcome": Rule(family="case__child__family"),
     "yos.NeedsScreening": Rule(family="case__child__family"),
@@ -203,6 +207,10 @@ def _q(user: User, rule: Rule, *, write: bool) -> Q | None:
         return None
     if rule.victims:
         return Q() if role == Role.VICTIM_WORKER else None
+    if rule.owner is not None:
+        if role in (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SCHOOL_STAFF):
+            return Q(**{f"{rule.owner}_id": user.pk})
+        return None
     if role == Role.SCHOOL_STAFF:
         if rule.school is None or user.school_id is None:
             return None
@@ -294,6 +302,54 @@ def allocatable_case_managers(user: User, team_ids_: Iterable[int] | None = None
     if team_ids_ is not None:
         qs = qs.filter(teams__in=list(team_ids_))
     return qs.distinct()
+
+
+# --- Letters ----------------------------------------------------------------------
+
+LETTER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.SCHOOL_STAFF)
+
+
+def can_act_on_letter(user: User, letter) -> bool:
+    """Whether this user may move this letter along its life at all (which
+    moves its state allows is yos.letters' to say): the family's allocated
+    case manager, school staff for their school's letters, a supervisor for
+    their teams' letters."""
+    from yos.models import Letter
+
+    role = role_of(user)
+    if role == Role.SUPERVISOR:
+        return visible(user, Letter).filter(pk=letter.pk).exists()
+    if role in (Role.CASE_MANAGER, Role.SCHOOL_STAFF):
+        return can_change(user, letter)
+    return False
+
+
+def letter_actions(user: User, letter) -> set[str]:
+    """What this user may do to this letter now: "approve", "send",
+    "withdraw", "regenerate" (docs/domain-letters.md "Who does what").
+
+    Those who may change the record the letter is about act on it: the
+    family's allocated case manager, school staff for their school's
+    contract letters. Supervisors act on the letters of their teams. With
+    LETTERS_SUPERVISOR_APPROVES_WARNINGS, only a supervisor approves a
+    warning letter. Nobody acts on a sent letter, or on an old version."""
+    from yos.letters import supervisor_must_approve
+    from yos.models import Letter
+
+    if not can_act_on_letter(user, letter):
+        return set()
+    supervisor = role_of(user) == Role.SUPERVISOR
+    superseded = Letter.objects.filter(supersedes=letter).exists()
+    actions = set()
+    if letter.status == Letter.Status.DRAFT and (supervisor or not supervisor_must_approve(letter)):
+        actions.add("approve")
+    if letter.status == Letter.Status.APPROVED:
+        actions.add("send")
+    if letter.status in (Letter.Status.DRAFT, Letter.Status.APPROVED):
+        actions.add("withdraw")
+    if letter.status != Letter.Status.SENT and not superseded:
+        actions.add("regenerate")
+    return actions
 
 
 # --- Contracts -------------------------------------------------------------------

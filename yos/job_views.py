@@ -60,16 +60,38 @@ def job_runs(request: HttpRequest) -> HttpResponse:
     return render(request, "yos/jobs.html", {"page": page, "form": form})
 
 
+LETTER_FILTERS = {
+    # ?show= → (tab label, the states listed)
+    "": ("All letters", None),
+    "unsent": ("Not sent yet", (Letter.Status.DRAFT, Letter.Status.APPROVED)),
+    "draft": ("To approve", (Letter.Status.DRAFT,)),
+    "approved": ("Approved: ready to send", (Letter.Status.APPROVED,)),
+    "sent": ("Sent", (Letter.Status.SENT,)),
+    "withdrawn": ("Withdrawn", (Letter.Status.WITHDRAWN,)),
+}
+
+
 @access.policy(Role.CASE_MANAGER, Role.SUPERVISOR, Role.SCHOOL_STAFF)
 def letter_list(request: HttpRequest) -> HttpResponse:
-    """Letters the user may see, newest first; ?show=unsent for those not sent.
-    Shows each recipient's preferred language and interpreter need."""
+    """Letters the user may see, newest first, by state (?show=unsent: drafts
+    and approved ones; draft, approved, sent, withdrawn). Shows each
+    recipient's preferred language and interpreter need."""
     letters = letters_for(request.user)
-    unsent = request.GET.get("show") == "unsent"
-    if unsent:
-        letters = letters.filter(sent_by=Letter.SentBy.NOT_SENT)
+    show = request.GET.get("show", "")
+    if show not in LETTER_FILTERS:
+        show = ""
+    states = LETTER_FILTERS[show][1]
+    if states:
+        letters = letters.filter(status__in=states)
     page = Paginator(letters, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "unsent": unsent, "to_decide": warnings_to_decide(request.user)}
+    context = {
+        "page": page,
+        "show": show,
+        "unsent": show == "unsent",
+        "tabs": [(key, label) for key, (label, _states) in LETTER_FILTERS.items()],
+        "to_decide": warnings_to_decide(request.user),
+        "query": f"show={show}" if show else "",
+    }
     return render(request, "yos/flags_letters.html", context)
 
 

@@ -1,6 +1,6 @@
 """What a letter says about who it is to, from and about (issue 16,
 "Addressing and content"). One place, called where a letter's context is
-built (yos.letters._render, contracts.services._render_document), so every
+built (yos.letters.letter_context, contracts.services._render_document), so every
 letter and the contract document address, greet, reference and sign the same
 way. Decisions: docs/domain-letters.md "Content".
 
@@ -212,7 +212,7 @@ def _about(subject) -> dict:
 
 def letter_context(*, recipient, subject, dedupe_key: str) -> dict:
     """Everything letters/base.html needs about who the letter is to, from
-    and about (added to the letter's own context by yos.letters._render)."""
+    and about (added to every letter's context by yos.letters.letter_context)."""
     about = _about(subject)
     return about | {
         "addressee": addressee(recipient),

@@ -153,6 +153,7 @@ class StoredDocument(models.Model):
         SIGNED_SCAN = "signed_scan", "Scanned signed copy"
         EVIDENCE = "evidence", "Evidence"
         EXPORT = "export", "Subject access export"
+        PRINT_PACK = "print_pack", "Print pack of letters"
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     file = models.FileField(upload_to="documents/%Y/%m/", max_length=200)
@@ -327,10 +328,17 @@ class Notice(models.Model):
 
 class Letter(models.Model):
     """A generated letter: kind, recipient, the record it is about, the reason,
-    the stored PDF (with its SHA-256) and how and when it was sent.
+    the stored PDF (with its SHA-256), the HTML it was rendered from (the
+    preview), and where it is in its life (docs/domain-letters.md):
 
-    `dedupe_key` (a natural key the caller builds, e.g. "order-warning:<failure
-    id>:<adult id>") makes generation idempotent across reruns and crashes.
+    draft (generated) → approved → sent (how, when, by whom), or withdrawn
+    (why). Regenerating after a correction makes a new version; the old one is
+    withdrawn and kept. Every move is a named service in yos.letters with a
+    history row by the member of staff.
+
+    `dedupe_key` (built by yos.letters.letter_key, e.g. "order-warning:<failure
+    id>:<adult id>") makes generation idempotent across reruns and crashes;
+    later versions carry "/v<n>" after it.
     """
 
     class Kind(models.TextChoices):
@@ -339,11 +347,19 @@ class Letter(models.Model):
         COUNSELLING_ENDED = "counselling_ended", "Notice: counselling now voluntary"
         CONTRACT_COPY = "contract_copy", "Copy of parenting contract"
 
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft: check and approve"
+        APPROVED = "approved", "Approved: ready to send"
+        SENT = "sent", "Sent"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     class SentBy(models.TextChoices):
+        """How it was sent (the field keeps its first name, sent_by)."""
+
         NOT_SENT = "not_sent", "Not sent yet"
         POST = "post", "Post"
-        EMAIL = "email", "Email"
-        HAND = "hand", "By hand"
+        HAND = "hand", "Hand delivered"
+        EMAIL = "email", "E-mail"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     dedupe_key = models.CharField(max_length=120, unique=True)
@@ -362,25 +378,114 @@ class Letter(models.Model):
     )
     reason = models.TextField()
     document = models.OneToOneField(StoredDocument, on_delete=models.PROTECT, related_name="letter")
+    address = models.TextField(
+        blank=True, help_text="The address lines printed on the letter, one a line"
+    )
+    html = models.TextField(
+        blank=True, help_text="The HTML the PDF was rendered from, shown as the preview"
+    )
+    letter_date = models.DateField(
+        null=True, blank=True, help_text="The date printed on the letter: the run date"
+    )
     generated_at = models.DateTimeField(auto_now_add=True)
     generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    sent_by = models.CharField(max_length=10, choices=SentBy.choices, default=SentBy.NOT_SENT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The earlier version this one replaces",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.CharField(
+        "how it was sent", max_length=10, choices=SentBy.choices, default=SentBy.NOT_SENT
+    )
     sent_on = models.DateField(null=True, blank=True)
+    sent_recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-generated_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_on__isnull=False),
+                name="a_sent_letter_has_its_date",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient}"
+        version = f" (version {self.version})" if self.version > 1 else ""
+        return f"{self.get_kind_display()} to {self.recipient}{version}"
 
     def get_absolute_url(self) -> str:
-        return self.document.get_absolute_url()
+        return reverse("letter-detail", args=[self.pk])
 
     @property
     def sha256(self) -> str:
         return self.document.sha256
+
+    @property
+    def is_warning(self) -> bool:
+        return self.kind in (self.Kind.ORDER_WARNING, self.Kind.CONTRACT_WARNING)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+
+class PrintPack(models.Model):
+    """Approved letters combined into one PDF for the post run, built by a
+    background task (yos.tasks.build_print_pack) that reports its progress.
+    Only the member of staff who asked for it sees it (yos.access.RULES)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being put together"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="print_packs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    letters = models.ManyToManyField(Letter, related_name="print_packs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    document = models.OneToOneField(
+        StoredDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="print_pack"
+    )
+    error = models.TextField(blank=True)
+    marked_sent_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Print pack of {self.total} letters, {self.created_at:%d %B %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("print-pack", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
 
 
 class JobRun(models.Model):

@@ -287,6 +287,13 @@ USE_TZ = True
 FLAG_WARNING_DAYS = env.int("FLAG_WARNING_DAYS", default=14)
 CONTRACT_SIGNING_ALLOWED_DAYS = env.int("CONTRACT_SIGNING_ALLOWED_DAYS", default=10)
 LETTER_DUE_WITHIN_DAYS = env.int("LETTER_DUE_WITHIN_DAYS", default=14)  # docs/domain-letters.md
+# Warning letters approved by a supervisor rather than the case manager
+# (docs/domain-letters.md "Approval"); other letters are always the case manager's.
+LETTERS_SUPERVISOR_APPROVES_WARNINGS = env.bool(
+    "LETTERS_SUPERVISOR_APPROVES_WARNINGS", default=False
+)
+# Letters put into a print pack between two progress updates.
+PRINT_PACK_PROGRESS_EVERY = env.int("PRINT_PACK_PROGRESS_EVERY", default=10)
 # Letters the nightly job renders and commits together; the pause after each
 # chunk exists only so the crash test can kill the job between two chunks.
 NIGHTLY_LETTER_CHUNK_SIZE = env.int("NIGHTLY_LETTER_CHUNK_SIZE", default=50)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import flag_views, job_views, sar, twofactor, views
+from yos import flag_views, job_views, letter_views, sar, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,18 @@ urlpatterns = [
     path("flags/<int:pk>/snooze/", flag_views.flag_snooze, name="flag-snooze"),
     path("flags/<int:pk>/dismiss/", flag_views.flag_dismiss, name="flag-dismiss"),
     path("notices/<int:pk>/read/", flag_views.notice_read, name="notice-read"),
+    path("letters/<int:pk>/", letter_views.letter_detail, name="letter-detail"),
+    path("letters/<int:pk>/approve/", letter_views.letter_approve, name="letter-approve"),
+    path("letters/<int:pk>/send/", letter_views.letter_send, name="letter-send"),
+    path("letters/<int:pk>/withdraw/", letter_views.letter_withdraw, name="letter-withdraw"),
+    path("letters/<int:pk>/new-version/", letter_views.letter_regenerate, name="letter-regenerate"),
+    path("letters/print-pack/", letter_views.print_pack_new, name="print-pack-new"),
+    path("letters/print-packs/<int:pk>/", letter_views.print_pack_detail, name="print-pack"),
+    path(
+        "letters/print-packs/<int:pk>/mark-sent/",
+        letter_views.print_pack_mark_sent,
+        name="print-pack-mark-sent",
+    ),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),

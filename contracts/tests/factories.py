@@ -137,3 +137,19 @@ def non_compliance(contract, by, *, explanation="", reasonable=False, parents=No
         explanation_reasonable=reasonable,
         by=by,
     )
+
+
+def warning_served(contract, by, record=None):
+    """A warning served: the letters for a non-compliance made, approved and
+    sent by post today (served means sent: issue 16). Returns the letters."""
+    from django.utils import timezone
+
+    from yos.letters import letter_approve, letter_send
+    from yos.models import Letter
+
+    record = record or non_compliance(contract, by)
+    letters = services.warning_serve(non_compliance=record, by=by)
+    for letter in letters:
+        letter_approve(letter=letter, by=by)
+        letter_send(letter=letter, by=by, method=Letter.SentBy.POST, sent_on=timezone.localdate())
+    return letters

@@ -49,7 +49,7 @@ def warned(school, school_staff):
     cf.sign_parent(contract, parents[1], school_staff)
     cf.sign_staff(contract, school_staff)
     record = cf.non_compliance(contract, school_staff)
-    services.warning_serve(non_compliance=record, by=school_staff)
+    cf.warning_served(contract, school_staff, record)
     contract.refresh_from_db()
     return contract, record
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfReader
 
 from contracts import rules, services
@@ -19,6 +20,7 @@ from contracts.models import (
     RequirementKind,
 )
 from contracts.tests import factories as cf
+from yos.letters import letter_approve, letter_send
 from yos.models import Letter, StoredDocument
 from yos.tests import samples
 
@@ -367,6 +369,13 @@ def test_a_warning_letter_is_served_once_per_parent_and_marks_the_contract(famil
     assert {letter.recipient for letter in letters} == set(parents)
     assert letters[0].school == school_staff.school
     assert letters[0].subject == contract
+    # Served means sent (issue 16): made as drafts, the contract is not yet warned.
+    contract.refresh_from_db()
+    assert contract.status == ParentingContract.Status.ACTIVE
+    letter_approve(letter=letters[0], by=school_staff)
+    letter_send(
+        letter=letters[0], by=school_staff, method=Letter.SentBy.HAND, sent_on=timezone.localdate()
+    )
     contract.refresh_from_db()
     assert contract.status == ParentingContract.Status.WARNING_SERVED
     text = pdf_text(letters[0].document)
@@ -404,9 +413,7 @@ def test_non_compliance_cannot_be_recorded_on_a_draft(family, school_staff):
 def test_the_contract_continues_after_a_warning(family, school_staff):
     pupil, parents = family
     contract = cf.active(pupil, parents, school_staff)
-    services.warning_serve(
-        non_compliance=cf.non_compliance(contract, school_staff), by=school_staff
-    )
+    cf.warning_served(contract, school_staff)
     contract.refresh_from_db()
     services.contract_continue(contract=contract, reason="Parents re-engaged", by=school_staff)
     contract.refresh_from_db()

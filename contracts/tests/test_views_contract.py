@@ -234,7 +234,8 @@ def test_non_compliance_without_explanation_then_the_warning_letter(
     letter = Letter.objects.get()
     assert (letter.kind, letter.recipient) == (Letter.Kind.CONTRACT_WARNING, parents[0])
     page = client.get(contract.get_absolute_url()).content.decode()
-    assert letter.document.get_absolute_url() in page
+    assert letter.get_absolute_url() in page  # the letter's page: preview, approve, send
+    assert client.get(letter.get_absolute_url()).status_code == 200
     download = client.get(letter.document.get_absolute_url())
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
@@ -391,7 +392,6 @@ def test_an_active_contract_cannot_be_edited_only_amended(client_for, school_sta
 def test_the_remaining_actions_through_their_pages(client_for, school_staff, family):
     """Copy sent, lead practitioner change, continue after a warning, complete,
     referral: each page saves through its service and returns to the contract."""
-    from contracts import services
 
     pupil, parents = family
     contract = cf.active(pupil, parents, school_staff)
@@ -412,9 +412,7 @@ def test_the_remaining_actions_through_their_pages(client_for, school_staff, fam
         {"name": "Riley Stone", "reason": "Moved school", **date_fields("from_date", cf.START)},
     )
     assert contract.lead_practitioner == "Riley Stone"
-    services.warning_serve(
-        non_compliance=cf.non_compliance(contract, school_staff), by=school_staff
-    )
+    cf.warning_served(contract, school_staff)
     post("continue", {"reason": "Attendance back to 94%"})
     assert contract.status == ParentingContract.Status.ACTIVE
     post(

@@ -1,12 +1,13 @@
 """The benchmarks, in the order the bench command runs them."""
 
-from yos.bench import letters, load, pages, writes
+from yos.bench import letters, load, pages, print_pack, writes
 
 BENCHMARKS = {
     "save-history": writes.save_history,
     "bulk-history": writes.bulk_history,
     "nightly-job": writes.nightly_job,
     "letters": letters.letters,
+    "print-pack": print_pack.print_pack,
     "case-list": pages.case_list,
     "case-list-all": pages.case_list_national,
     "child-page": pages.child_page,

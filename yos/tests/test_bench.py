@@ -65,6 +65,18 @@ def test_letters_are_issued_once_and_counted_per_second(seeded, tmp_path):
     assert "letters per second (one process, one core)" in result["figures"]
 
 
+def test_the_print_pack_bench_puts_every_letter_in_one_pdf_and_rolls_back(tmp_path):
+    from yos.models import Letter, PrintPack
+
+    out = tmp_path / "pack.json"
+    call_command("bench", only="print-pack", repeat=1, pack_letters=3, json_file=str(out),
+                 stdout=open("/dev/null", "w"))  # fmt: skip
+    result = json.loads(out.read_text())["results"][0]
+    assert result["checks"]["every letter in, one page each"]["detail"] == "3 letters, 3 pages"
+    assert result["median_ratio"] > 0
+    assert (Letter.objects.count(), PrintPack.objects.count()) == (0, 0)
+
+
 def test_an_unknown_benchmark_is_refused():
     with pytest.raises(CommandError, match="No such benchmark: fastest"):
         call_command("bench", only="fastest")

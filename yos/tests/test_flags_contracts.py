@@ -10,6 +10,7 @@ from contracts import jobs as contract_jobs
 from contracts import services
 from contracts.models import ParentingContract
 from contracts.tests import factories as cf
+from yos.letters import letter_approve, letter_send
 from yos.lib.audit import system_user
 from yos.models import Flag, Letter
 from yos.tests.test_flags_windows import D, walk
@@ -93,6 +94,12 @@ def test_the_job_serves_a_warning_nobody_served(contract, school_staff):
     letters = Letter.objects.filter(kind=Letter.Kind.CONTRACT_WARNING)
     assert {letter.recipient.first_name for letter in letters} == {"Dana", "Lee"}
     assert {letter.generated_by for letter in letters} == {system_user()}
+    # Made, not served: the warning is served when a letter is sent (issue 16).
+    contract.refresh_from_db()
+    assert contract.status == ParentingContract.Status.ACTIVE
+    dana = letters.get(recipient__first_name="Dana")
+    letter_approve(letter=dana, by=school_staff)
+    letter_send(letter=dana, by=school_staff, method=Letter.SentBy.POST, sent_on=D(2026, 10, 21))
     contract.refresh_from_db()
     assert contract.status == ParentingContract.Status.WARNING_SERVED
     with letters.get(recipient__first_name="Dana").document.file.open("rb") as f:

@@ -16,9 +16,11 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.tests.factories import AdultChildFactory, AdultFactory, ChildFactory, FamilyFactory
+from contracts import jobs as contract_jobs
 from contracts import services as contract_services
 from contracts.tests import factories as cf
 from orders import jobs as order_jobs
@@ -199,7 +201,7 @@ def test_every_statutory_basis_has_words(basis):
 
 
 @pytest.fixture
-def contract_world(school, school_staff):
+def contract_parents(school):
     school.address = "Hillcrest Road\nDemo Town\nDT2 2CD"
     school.telephone = "01234 222333"
     school.email = "office@hillcrest.example.invalid"
@@ -228,6 +230,12 @@ def contract_world(school, school_staff):
     )
     for adult in (mother, father):
         AdultChildFactory(adult=adult, child=pupil, relationship="mother", resident=False)
+    return pupil, mother, father
+
+
+@pytest.fixture
+def contract_world(contract_parents, school_staff):
+    pupil, mother, father = contract_parents
     contract = cf.active(
         pupil, [mother, father], school_staff, purpose="both", lead_practitioner="Morgan Hale"
     )
@@ -285,4 +293,30 @@ def test_the_contract_document_carries_each_parents_address_and_the_language_lin
     assert "Telephone 01234 222333" in text
     assert "We have recorded that your preferred language is Yoruba" in text
     assert "If you would like this letter in another language" in text
+    assert_one_date_format(text)
+
+
+def test_the_contract_copy_letter_carries_the_same_content(contract_parents, school_staff):
+    """The covering letter of the copy for a parent who was not at the meeting
+    (letters2's contract_copy kind) extends the same base: own address,
+    salutation, references, letter number, purpose, the lead practitioner
+    signing with the school's contacts, the language line."""
+    pupil, mother, father = contract_parents
+    contract = cf.draft(pupil, [mother, father], school_staff, purpose="both")
+    cf.add_requirements(contract, school_staff)
+    cf.initiate(contract, school_staff, present=[father])  # the mother could not attend
+    contract_services.contract_finalise(contract=contract, by=school_staff)
+    contract_jobs.copy_letters(timezone.localdate(), by=system_user())
+    letter = Letter.objects.get(kind=Letter.Kind.CONTRACT_COPY)
+    assert letter.recipient == mother
+    lines = pdf_lines(letter.document)
+    text = flat(lines)
+    assert_block(lines, ["Mrs Dana Okafor", "3 Mill Lane", "Demo Town", "DT3 3EF"])
+    assert "Dear Mrs Okafor," in lines
+    assert f"Our reference {contract.reference}" in text
+    assert f"Letter number {letter_content.letter_number(letter.dedupe_key)}" in text
+    assert "to help improve Kai's attendance and behaviour at school." in text
+    assert "Telephone 01234 222333" in text
+    assert_block(lines, ["Morgan Hale", "Lead practitioner, Assistant headteacher"])
+    assert "We have recorded that your preferred language is Yoruba" in text
     assert_one_date_format(text)

@@ -25,6 +25,7 @@ class Context:
     anchor: object
     system: object
     letters: int = 200
+    pack_letters: int = 500
     letter_repeat: int = 3
     users: int = 20
     duration: int = 60
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_file", help="also write the results here")
         parser.add_argument("--anchor", help="YYYY-MM-DD the data set was seeded for")
         parser.add_argument("--letters", type=int, default=200)
+        parser.add_argument(
+            "--pack-letters", type=int, default=500, help="letters in the print-pack benchmark"
+        )
         parser.add_argument("--load-seconds", type=int, default=60)
         parser.add_argument("--load-users", type=int, default=20)
         parser.add_argument(
@@ -88,6 +92,7 @@ class Command(BaseCommand):
             anchor=anchor,
             system=system_user(),
             letters=options["letters"],
+            pack_letters=options["pack_letters"],
             letter_repeat=min(3, options["repeat"]),
             users=options["load_users"],
             duration=options["load_seconds"],
