@@ -921,6 +921,35 @@ def one_open_flag_per_kind_and_subject(c: Ctx):
     return ["(one open flag: raising it again returns it)"]
 
 
+def a_sent_letter_has_its_date(c: Ctx):
+    """Issue 16: sent records "method: post, hand delivered, e-mail; date; by
+    whom". Marking a letter sent without the date is refused next to the field."""
+    from cases.tests.factories import AdultChildFactory, AdultFactory
+    from orders import jobs as order_jobs
+    from orders.tests.factories import FailureFactory, RequirementFactory
+    from yos import letters
+    from yos.lib.audit import system_user
+    from yos.models import Letter
+
+    today = dt.date(2026, 11, 25)
+    order = _order(c, made_on=today - dt.timedelta(days=60))
+    RequirementFactory(order=order, ends_on=today + dt.timedelta(days=120))
+    parent = AdultFactory(
+        family=order.child.family, address="4 Example Row\nNorth Village\nDT4 5XY"
+    )
+    AdultChildFactory(adult=parent, child=order.child, resident=False)
+    order.parents.set([parent])
+    FailureFactory(order=order, parent=parent, occurred_on=today - dt.timedelta(days=3))
+    assert order_jobs.warning_letters(today, by=system_user())["issued"] == 1
+    letter = letters.letter_approve(letter=Letter.objects.latest("id"), by=c.case_manager)
+    messages = refused(
+        lambda: letters.letter_send(letter=letter, by=c.case_manager, method="post", sent_on=None)
+    )
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.APPROVED
+    return messages
+
+
 def one_running_job_run_per_job(c: Ctx):
     """Idempotent: while a run is running, a second is recorded as skipped, in words."""
     from yos import jobs
@@ -1128,6 +1157,9 @@ VIOLATIONS: dict[str, Violation] = {
     ),
     "one_open_flag_per_kind_and_subject": Violation(
         one_open_flag_per_kind_and_subject, "(one open flag: raising it again returns it)"
+    ),
+    "a_sent_letter_has_its_date": Violation(
+        a_sent_letter_has_its_date, "Enter the date the letter was sent"
     ),
     "one_running_job_run_per_job": Violation(
         one_running_job_run_per_job, "Skipped: another run held the lock"
