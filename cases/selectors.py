@@ -40,7 +40,7 @@ from cases.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, collect, page_memo
-from yos.models import Role, User
+from yos.models import User
 
 # --- Find a child ---------------------------------------------------------------
 
@@ -155,8 +155,7 @@ _TEXT_KEYS = {"last_name", "first_name", "reference"}
 def _team_scoped(user: User, search: ChildSearch) -> bool:
     """Whether the list is one team's (or a few teams') children: a case
     manager, a team supervisor, or a team chosen in the filter."""
-    service_wide = access.role_of(user) == Role.SUPERVISOR and user.service_wide
-    return bool(search.team) or not service_wide
+    return bool(search.team) or not access.sees_whole_service(user)
 
 
 def _ordering(keys, *, reverse: bool = False, team_scoped: bool = False) -> list:
@@ -325,9 +324,10 @@ def case_managers_for_filter(user: User, team_id: int | None = None) -> QuerySet
     can see), else those of the user's own teams. A service-wide supervisor
     sees every team, but a list of every case manager in the country is no
     filter (thousands of options, seconds to render): they choose a team first."""
-    qs = User.objects.filter(groups__name=Role.CASE_MANAGER.value)
-    service_wide = access.role_of(user) == Role.SUPERVISOR and user.service_wide
-    if team_id is not None and (service_wide or team_id in access.team_ids(user)):
+    qs = access.case_managers()
+    if team_id is not None and (
+        access.sees_whole_service(user) or team_id in access.team_ids(user)
+    ):
         qs = qs.filter(teams=team_id)
     else:
         qs = qs.filter(teams__in=access.team_ids(user))
@@ -550,8 +550,7 @@ def unallocated_families(user: User) -> QuerySet[Family]:
 
 def home_panels(user: User) -> list[dict]:
     """My caseload for a case manager; families awaiting allocation for a supervisor."""
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         families = caseload(user)
         return [
             {
@@ -560,7 +559,7 @@ def home_panels(user: User) -> list[dict]:
                 "upcoming": upcoming_sessions(families)[:20],
             }
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [
             {
                 "template": "cases/includes/unallocated_panel.html",

@@ -26,7 +26,6 @@ from orders.models import (
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
 from yos.lib.history import NOT_SET, Change, HistoryEntry, history_entries
-from yos.models import Role
 
 # --- Lists and pages -----------------------------------------------------------
 
@@ -343,8 +342,7 @@ def timeline_events(user, child) -> list[TimelineEvent]:
 
 
 def home_panels(user) -> list[dict]:
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         today = timezone.localdate()
         soon = today + timedelta(days=settings.FLAG_WARNING_DAYS)
         mine = access.visible(user, ParentingOrder, write=True).filter(closed_on__isnull=True)
@@ -364,7 +362,7 @@ def home_panels(user) -> list[dict]:
                 "days": settings.FLAG_WARNING_DAYS,
             }
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [
             {
                 "template": "orders/includes/home_referrals.html",

@@ -28,7 +28,6 @@ from victims.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
-from yos.models import Role
 
 # --- The victim worker's pages ---------------------------------------------------
 
@@ -124,9 +123,8 @@ def conclusion_notices_due() -> QuerySet:
 
 
 def home_panels(user) -> list[dict]:
-    role = access.role_of(user)
     today = timezone.localdate()
-    if role == Role.VICTIM_WORKER:
+    if access.works_with_victims(user):
         waiting = awaiting_first_contact()
         for victim in waiting:
             victim.overdue = today > victim.first_contact_due_on
@@ -142,7 +140,7 @@ def home_panels(user) -> list[dict]:
                 "notices": list(conclusion_notices_due()),
             },
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [{"template": "victims/includes/home_counts.html", **victim_counts(user, today)}]
     return []
 
@@ -169,7 +167,7 @@ def victim_counts(user, on: date) -> dict:
 
 
 def _casework_cases(user, child) -> QuerySet | None:
-    if access.role_of(user) not in access.CASEWORK:
+    if not access.does_case_work(user):
         return None
     return access.visible(user, Case).filter(child=child)
 

@@ -114,7 +114,7 @@ def _render_victim(request, victim: Victim, *, read_only: bool) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access.policy(VW, Role.ADMINISTRATOR)
 def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if access.role_of(request.user) == Role.ADMINISTRATOR:
+    if access.can_open_victim_with_reason(request.user):
         return _administrator_view(request, pk)
     if request.method != "GET":
         return HttpResponse(status=405)

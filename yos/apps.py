@@ -8,8 +8,14 @@ class YosConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from yos import security_log
+        from yos import extensions, flags, retention, security_log
         from yos.middleware import record_sign_in
 
         security_log.connect()
+        # The flags' panels on the home, child and family pages, and the
+        # retention step of the nightly run (yos/extensions.py).
+        extensions.register("home_panels", flags.home_panels, app="yos")
+        extensions.register("child_panels", flags.child_panels, app="yos")
+        extensions.register("family_panels", flags.family_panels, app="yos")
+        extensions.register_nightly_steps("yos", retention.STEPS)
         user_logged_in.connect(record_sign_in, dispatch_uid="yos.middleware.record_sign_in")

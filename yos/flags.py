@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yos import access
-from yos.models import Flag, JobRun, Letter, Role
+from yos.models import Flag, JobRun, Letter
 
 CONTRACT_KINDS = (
     Flag.Kind.CONTRACT_ENDING,
@@ -380,16 +380,15 @@ def home_panels(user) -> list[dict]:
     """Case managers: the open flags of their allocated families. School staff:
     their school's contract flags. Supervisors: open flags by kind across their
     teams, and the last job runs (a failed run shows in red)."""
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         flags = open_flags(user).filter(family__case_manager=user)
         return [_flags_panel("Things to do", flags, empty="Nothing is flagged on your cases.")]
-    if role == Role.SCHOOL_STAFF:
+    if access.works_for_school(user):
         flags = open_flags(user, kinds=CONTRACT_KINDS)
         return [
             _flags_panel("Parenting contracts to act on", flags, empty="No contract needs action.")
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         by_kind = (
             access.visible(user, Flag)
             .filter(resolved_at__isnull=True)
@@ -405,7 +404,7 @@ def home_panels(user) -> list[dict]:
             },
             {"template": "yos/jobs_panel.html", "runs": last_job_runs()},
         ]
-    if role == Role.VICTIM_WORKER:
+    if access.works_with_victims(user):
         return [
             _flags_panel(
                 "Victims awaiting first contact",
@@ -413,7 +412,7 @@ def home_panels(user) -> list[dict]:
                 empty="No victim's first contact is overdue.",
             )
         ]
-    if role == Role.ADMINISTRATOR:
+    if access.administers(user):
         return [{"template": "yos/jobs_panel.html", "runs": last_job_runs()}]
     return []
 

@@ -344,6 +344,3 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
-
-
-from yos.kpi_models import NeedKind, NeedsScreening, OrderEndOutcome  # noqa: E402,F401  (issue 8: KPI events)

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "orders",
     "contracts",
     "victims",
+    "dashboard",
+    "sar",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import job_views, sar, twofactor, views
+from yos import job_views, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,14 +21,13 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access-log"),
     path("documents/<int:pk>/download", views.document_download, name="document-download"),
     path("jobs/", job_views.job_runs, name="job-runs"),
-    path("subject-access/children/<int:pk>/", sar.export_child, name="sar-export-child"),
-    path("subject-access/adults/<int:pk>/", sar.export_adult, name="sar-export-adult"),
+    path("subject-access/", include("sar.urls")),
     path("letters/", job_views.letter_list, name="letters"),
     path("cases/", include("cases.urls")),
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),
     path("victims/", include("victims.urls")),
-    path("dashboard/", include("yos.dashboard.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

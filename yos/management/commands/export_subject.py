@@ -3,7 +3,7 @@
     manage.py export_subject --child ID [--reason TEXT] [--output FILE]
     manage.py export_subject --adult ID ...
 
-Writes the ZIP (yos.sar.subject_export) and logs the export as the named
+Writes the ZIP (sar.export.subject_export) and logs the export as the named
 system user, with the reason.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sar.export import subject_export
 from yos.lib.audit import system_user
-from yos.sar import subject_export
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from yos import access
 from yos.models import Role, School, Team, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - invented, DEBUG only
@@ -73,15 +74,15 @@ def seed_base() -> dict:
         user.email = f"{username}@example.invalid"
         user.school = schools[school] if school is not None else None
         user.service_wide = False
-        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.groups.set([Group.objects.get(name=role.value)])
+        user.is_staff = user.is_superuser = access.administers(user)
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([Group.objects.get(name=role.value)])
         user.teams.set([teams[team]] if team is not None else [])
-        if role == Role.SUPERVISOR:
+        if access.supervises(user):
             user.teams.set(teams)  # the demo supervisor manages both teams
         users[username] = user
-        if role.value in settings.OTP_REQUIRED_ROLES:
+        if access.role_requires_second_factor(user):
             TOTPDevice.objects.update_or_create(
                 user=user,
                 name="Demo authenticator",
