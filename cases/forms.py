@@ -22,7 +22,7 @@ from cases.models import (
     Relationship,
     SessionKind,
 )
-from yos.forms import GDSDateField, GDSFormMixin, QuickSelect
+from yos.forms import GDSDateField, GDSFormMixin, QuickSelect, yes_no
 from yos.lib.versioning import VersionedFormMixin
 from yos.models import Team
 
@@ -51,19 +51,6 @@ STALE_RECORD = (
     "Someone else changed this record while you were editing it. "
     "Your changes have not been saved: check the record and make them again."
 )
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": message},
-        **kwargs,
-    )
 
 
 def relayout(form: forms.Form) -> None:

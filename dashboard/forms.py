@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
-from cases.forms import yes_no
 from dashboard.models import NeedKind
-from yos.forms import GDSDateField, GDSFormMixin
+from yos.forms import GDSDateField, GDSFormMixin, yes_no
 
 START_AFTER_END = "The start date must be the same as or before the end date"
 RANGE_TOO_LONG = "The date range must be 3 years or shorter"

@@ -8,7 +8,7 @@ class YosConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from yos import extensions, flags, retention, security_log
+        from yos import extensions, flags, jobs_demo, retention, security_log
         from yos.middleware import record_sign_in
 
         security_log.connect()
@@ -18,4 +18,5 @@ class YosConfig(AppConfig):
         extensions.register("child_panels", flags.child_panels, app="yos")
         extensions.register("family_panels", flags.family_panels, app="yos")
         extensions.register_nightly_steps("yos", retention.STEPS)
+        extensions.register_demo_seeder("yos", jobs_demo.seed)
         user_logged_in.connect(record_sign_in, dispatch_uid="yos.middleware.record_sign_in")

@@ -21,6 +21,8 @@ them. The order is written down rather than taken from INSTALLED_APPS because
 the run's order is behaviour: orders, contracts and victims raise and resolve
 their flags first, then yos's retention step flags records due for review.
 An app missing from NIGHTLY_ORDER cannot register steps (ImproperlyConfigured).
+Demo data (``manage.py seed_demo``): ``register_demo_seeder(app, seed)``, run
+in DEMO_ORDER, each app's seed reading what the apps before it made.
 
 A Panel is ``{"template": "app/includes/x.html", **context}``; the page
 includes the template ``with panel=panel user=user only``. Each contribution
@@ -44,11 +46,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 HOOKS = ("home_panels", "child_panels", "family_panels", "timeline_events", "case_closure_blockers")
 NIGHTLY_ORDER = ("orders", "contracts", "victims", "yos")
+# seed_demo: each app's demo data uses what the apps before it made.
+DEMO_ORDER = ("cases", "orders", "contracts", "victims", "yos")
 
 Step = tuple[str, Callable]
 
 _hooks: dict[str, list[tuple[str, Callable]]] = {hook: [] for hook in HOOKS}
 _steps: dict[str, list[Step]] = {}
+_demo: dict[str, Callable] = {}
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,17 @@ def register_nightly_steps(app: str, steps: Iterable[Step]) -> None:
 def nightly_steps() -> list[Step]:
     """Every app's nightly steps named "app.step", in NIGHTLY_ORDER."""
     return [(f"{app}.{name}", func) for app in NIGHTLY_ORDER for name, func in _steps.get(app, [])]
+
+
+def register_demo_seeder(app: str, seed: Callable) -> None:
+    """``seed(ctx)`` adds app's invented demo data (``manage.py seed_demo``)."""
+    if app not in DEMO_ORDER:
+        raise ImproperlyConfigured(
+            f"Add {app!r} to yos.extensions.DEMO_ORDER to say when its demo data is made"
+        )
+    _demo[app] = seed
+
+
+def demo_seeders() -> list[Callable]:
+    """Every app's demo seeder, in DEMO_ORDER."""
+    return [_demo[app] for app in DEMO_ORDER if app in _demo]

@@ -294,3 +294,18 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
     def clean_username(self):
         # One spelling for sign-in and for the lock-out that counts failures.
         return normalise_username(self.cleaned_data.get("username"))
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
+    """A required Yes/No radio question read back as True/False."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": message},
+        **kwargs,
+    )
