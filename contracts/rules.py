@@ -267,10 +267,6 @@ def missing_signatures(
     return missing
 
 
-def is_in_force(**kwargs) -> bool:
-    return not missing_signatures(**kwargs)
-
-
 def signing_overdue(*, finalised_on: date | None, today: date, allowed_days: int) -> bool:
     """Seed 001: "it may be preferred to type it up later and then sign at a
     later stage, however it should be signed as soon as possible." Overdue when

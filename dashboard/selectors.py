@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -51,7 +52,6 @@ from yos import access
 from yos.lib.ids import parse_id
 from yos.models import JobRun, Letter, User
 
-AHEAD_DAYS = 30  # "ending in the next 30 days" (PRODUCT.md, Dashboards)
 JOB_RUNS_SHOWN = 10
 JOB_STALE_HOURS = 36  # a nightly job that has not succeeded for this long is unhealthy
 
@@ -80,7 +80,8 @@ class Scope:
 
     @property
     def ahead(self) -> date:
-        return self.end + timedelta(days=AHEAD_DAYS)
+        """The end of the "ending soon" window after the range (settings.ENDING_SOON_DAYS)."""
+        return self.end + timedelta(days=settings.ENDING_SOON_DAYS)
 
     @property
     def query(self) -> str:

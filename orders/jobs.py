@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
@@ -35,6 +34,7 @@ from yos.letters import (
     postal_address,
     residents,
 )
+from yos.lib.dates import flag_window_end
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/order_warning.html"
@@ -46,7 +46,7 @@ NOTICE_TEMPLATE = "letters/counselling_ended.html"
 
 
 def window_end(run_date: date) -> date:
-    return run_date + timedelta(days=settings.FLAG_WARNING_DAYS)
+    return flag_window_end(run_date)
 
 
 def _open_orders():

@@ -100,8 +100,15 @@ def case_open_until(
 def is_due_for_closure(
     made_on: date, requirement_ends: Iterable[date], on: date, *, counselling: bool = True
 ) -> bool:
-    """True once counselling (if any) and every requirement have ended."""
-    return on > case_open_until(made_on, requirement_ends, counselling=counselling)
+    """True once nothing on the order runs on the day `on`: counselling (if
+    any) and every requirement have ended. An order with neither (the court
+    omitted the programme and imposed no requirement) has nothing to run and
+    is due from the day it is made, as the pages, lists and nightly closure
+    flags have always shown it (orders/tests/test_rule_agreement.py)."""
+    ends = [*requirement_ends]
+    if counselling:
+        ends.append(counselling_ends_on(made_on))
+    return not any(requirement_is_running(end, on) for end in ends)
 
 
 def failure_to_attend_counselling_error(

@@ -4,7 +4,7 @@ pages it does not own (yos/extensions.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.apps import apps
 from django.conf import settings
@@ -25,6 +25,7 @@ from orders.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
+from yos.lib.dates import flag_window_end
 from yos.lib.history import NOT_SET, Change, HistoryEntry, history_entries
 
 # --- Lists and pages -----------------------------------------------------------
@@ -344,7 +345,7 @@ def timeline_events(user, child) -> list[TimelineEvent]:
 def home_panels(user) -> list[dict]:
     if access.has_caseload(user):
         today = timezone.localdate()
-        soon = today + timedelta(days=settings.FLAG_WARNING_DAYS)
+        soon = flag_window_end(today)
         mine = access.visible(user, ParentingOrder, write=True).filter(closed_on__isnull=True)
         ending = (
             orders_for(user, mine, on=today)

@@ -271,6 +271,16 @@ class RJKind(models.TextChoices):
     CONFERENCE = "conference", "Restorative conference"
 
 
+class RestorativeJusticeWorkQuerySet(models.QuerySet):
+    def conclusion_notice_due(self) -> RestorativeJusticeWorkQuerySet:
+        """rules.conclusion_notice_due as a filter."""
+        return self.filter(CONCLUSION_NOTICE_DUE)
+
+
+# The query form of rules.conclusion_notice_due (a test checks they agree).
+CONCLUSION_NOTICE_DUE = Q(ended_on__isnull=False, conclusion_notice_on__isnull=True)
+
+
 class RestorativeJusticeWork(DomainModel):
     """Restorative-justice work between a victim and the child of one offence."""
 
@@ -283,6 +293,8 @@ class RestorativeJusticeWork(DomainModel):
     conclusion_notice_on = models.DateField(
         "date the victim was told the intervention had ended", null=True, blank=True
     )
+
+    objects = RestorativeJusticeWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -314,8 +326,10 @@ class RestorativeJusticeWork(DomainModel):
 
     @property
     def conclusion_notice_due(self) -> bool:
-        """Ended, but the victim has not yet been told it has."""
-        return self.ended_on is not None and self.conclusion_notice_on is None
+        """Ended, but the victim has not yet been told it has (the page's tag)."""
+        return rules.conclusion_notice_due(
+            ended_on=self.ended_on, notice_on=self.conclusion_notice_on
+        )
 
 
 class Reparation(DomainModel):

@@ -117,3 +117,10 @@ def consent_problems(
         elif consent_on is not None and withdrawn_on < consent_on:
             problems["consent_withdrawn_on"] = m.WITHDRAWAL_BEFORE_CONSENT
     return problems
+
+
+def conclusion_notice_due(*, ended_on: date | None, notice_on: date | None) -> bool:
+    """Restorative-justice work has ended and the victim has not yet been told
+    it has (docs/domain-victims.md). The query form is
+    RestorativeJusticeWork.CONCLUSION_NOTICE_DUE; a test checks they agree."""
+    return ended_on is not None and notice_on is None

@@ -85,13 +85,14 @@ def first_contacts_overdue(on: date) -> QuerySet:
     return Victim.objects.first_contact_overdue(on)
 
 
-def awaiting_first_contact() -> list[Victim]:
-    """Victims awaiting first contact, soonest (and overdue) due date first."""
-    victims = list(Victim.objects.awaiting_first_contact())
+def awaiting_first_contact(victims: QuerySet | None = None) -> list[Victim]:
+    """Victims (of ``victims``, all by default) awaiting first contact, soonest
+    (and overdue) due date first."""
+    victims = list((Victim.objects.all() if victims is None else victims).awaiting_first_contact())
     return sorted(victims, key=lambda v: (v.first_contact_due_on, v.pk))
 
 
-def updates_due(on: date) -> QuerySet:
+def updates_due(on: date, victims: QuerySet | None = None) -> QuerySet:
     """Victims whose latest contact says they want to be kept informed and who
     were last informed (update, or that contact) UPDATE_INTERVAL_DAYS or more ago."""
     last_update = Subquery(
@@ -101,7 +102,8 @@ def updates_due(on: date) -> QuerySet:
     )
     last_contact = _latest_contact("contacted_on")
     return (
-        Victim.objects.annotate(
+        (Victim.objects.all() if victims is None else victims)
+        .annotate(
             wants_updates=_latest_contact("wants_updates"),
             last_informed_on=Greatest(Coalesce(last_update, last_contact), last_contact),
         )
@@ -113,10 +115,9 @@ def updates_due(on: date) -> QuerySet:
     )
 
 
-def conclusion_notices_due() -> QuerySet:
-    return RestorativeJusticeWork.objects.filter(
-        ended_on__isnull=False, conclusion_notice_on__isnull=True
-    ).select_related("offence")
+def conclusion_notices_due(work: QuerySet | None = None) -> QuerySet:
+    work = RestorativeJusticeWork.objects.all() if work is None else work
+    return work.conclusion_notice_due().select_related("offence")
 
 
 # --- Hooks: home page ---------------------------------------------------------------
@@ -125,7 +126,8 @@ def conclusion_notices_due() -> QuerySet:
 def home_panels(user) -> list[dict]:
     today = timezone.localdate()
     if access.works_with_victims(user):
-        waiting = awaiting_first_contact()
+        victims = access.visible(user, Victim)
+        waiting = awaiting_first_contact(victims)
         for victim in waiting:
             victim.overdue = today > victim.first_contact_due_on
         return [
@@ -136,8 +138,10 @@ def home_panels(user) -> list[dict]:
             },
             {
                 "template": "victims/includes/home_updates_due.html",
-                "victims": list(updates_due(today)),
-                "notices": list(conclusion_notices_due()),
+                "victims": list(updates_due(today, victims)),
+                "notices": list(
+                    conclusion_notices_due(access.visible(user, RestorativeJusticeWork))
+                ),
             },
         ]
     if access.supervises(user):

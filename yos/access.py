@@ -20,7 +20,6 @@ import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import attrgetter
 
 from django.apps import apps
 from django.conf import settings
@@ -112,11 +111,6 @@ RULES: dict[str, Rule] = {
     "victims.RestorativeJusticeWork": Rule(victims=True),
     "victims.Reparation": Rule(family="case__child__family"),
 }
-
-
-def register(label: str, rule: Rule) -> None:
-    """Add the rule for a model (apps call this from their models module)."""
-    RULES[label] = rule
 
 
 def rule_for(model: type[models.Model]) -> Rule | None:
@@ -267,16 +261,6 @@ def get_for_user(user: User, qs: QuerySet | type[models.Model], pk, *, write: bo
         log.info("denied write user=%s model=%s pk=%s", user.pk, obj._meta.label, obj.pk)
         raise PermissionDenied("You cannot change this record")
     return obj
-
-
-def family_of(obj: models.Model):
-    """The family an object hangs off (None for school-only or victim records)."""
-    rule = rule_for(type(obj))
-    if rule is None or rule.family is None:
-        return None
-    if rule.family == "":
-        return obj
-    return attrgetter(rule.family.replace("__", "."))(obj)
 
 
 # --- Named abilities -----------------------------------------------------------

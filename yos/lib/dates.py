@@ -1,8 +1,9 @@
 """Date arithmetic the domain rules share."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -28,3 +29,9 @@ def add_calendar_months(start: date, months: int) -> date:
     """start plus whole calendar months; where the later month has no
     corresponding day, the last day of that month (30 Nov + 3 → 28/29 Feb)."""
     return start + relativedelta(months=months)
+
+
+def flag_window_end(day: date) -> date:
+    """The last day the nightly flags warn of on the day `day`: an end date
+    from `day` to this one, both included, is "ending" (settings.FLAG_WARNING_DAYS)."""
+    return day + timedelta(days=settings.FLAG_WARNING_DAYS)
