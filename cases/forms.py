@@ -23,7 +23,10 @@ from cases.models import (
     SessionKind,
 )
 from yos.forms import GDSDateField, GDSFormMixin, QuickSelect, yes_no
-from yos.lib.versioning import VersionedFormMixin
+from yos.lib.versioning import (
+    STALE_RECORD,  # noqa: F401 - shown by cases.views
+    VersionedFormMixin,
+)
 from yos.models import Team
 
 # Messages
@@ -47,10 +50,6 @@ ATTENDANCE_REQUIRED = "Select the attendance"
 VIEWS_TEXT_REQUIRED = "Enter what the child said"
 VIEWS_DATE_REQUIRED = "Enter the date the views were recorded"
 CASE_MANAGER_REQUIRED = "Select a case manager"
-STALE_RECORD = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the record and make them again."
-)
 
 
 def relayout(form: forms.Form) -> None:

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from yos.lib.dates import age_on
+from yos.lib.dates import age_on, long_date
 from yos.lib.models import DomainModel, new_reference
 
 
@@ -145,7 +145,7 @@ class ChildView(DomainModel):
         ordering = ["-recorded_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Views of {self.child} on {self.recorded_on:%d %B %Y}"
+        return f"Views of {self.child} on {long_date(self.recorded_on)}"
 
     def get_absolute_url(self) -> str:
         return self.child.get_absolute_url() + "#views"
@@ -330,7 +330,7 @@ class Session(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.starts_at:%d %B %Y}"
+        return f"{self.get_kind_display()} on {long_date(self.starts_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:session-edit", args=[self.pk])

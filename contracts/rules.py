@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from yos.lib.dates import add_calendar_months
+from yos.lib.dates import add_calendar_months, long_date
 
 # --- Messages -----------------------------------------------------------------
 
@@ -132,10 +132,6 @@ def consent_date_problems(
     return {}
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def happened_problems(*, field: str, day: date, starts_on: date, today: date) -> dict[str, str]:
     """A review held (field "held_on") or non-compliance noticed ("noticed_on")
     has happened: not in the future, and not before the contract started.
@@ -147,7 +143,7 @@ def happened_problems(*, field: str, day: date, starts_on: date, today: date) ->
     if day > today:
         return {field: future}
     if day < starts_on:
-        return {field: before.format(start=_long(starts_on))}
+        return {field: before.format(start=long_date(starts_on))}
     return {}
 
 

@@ -15,7 +15,7 @@ from contracts.models import ContractNonCompliance, ContractSignature, Parenting
 from yos import access
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
-from yos.lib.versioning import StaleRecord, save_if_current
+from yos.lib.versioning import STALE_RECORD, StaleRecord, save_if_current
 from yos.models import Role
 
 ADDRESS_NEEDED = (
@@ -25,10 +25,6 @@ ADDRESS_NEEDED = (
 
 READERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER, Role.SUPERVISOR)
 WRITERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER)
-STALE = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the record and try again."
-)
 
 
 def _posted(request: HttpRequest):
@@ -154,7 +150,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.contract_check_terms(form.instance)
             save_if_current(form.instance, form.cleaned_data["loaded_version"], by=request.user)
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         else:
             return _done(request, contract, "Contract saved")
     return _form_page(

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from yos.lib.dates import long_date
 from yos.lib.models import DomainModel
 
 
@@ -46,7 +47,7 @@ class OrderEndOutcome(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"End-of-order outcomes checked on {self.recorded_on:%d %B %Y}"
+        return f"End-of-order outcomes checked on {long_date(self.recorded_on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", args=[self.case_id]) + f"#end-outcome-{self.pk}"
@@ -87,7 +88,7 @@ class NeedsScreening(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_need_display()} screened on {self.screened_on:%d %B %Y}"
+        return f"{self.get_need_display()} screened on {long_date(self.screened_on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", args=[self.case_id]) + f"#screening-{self.pk}"

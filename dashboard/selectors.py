@@ -49,6 +49,7 @@ from victims.models import (
 )
 from victims.rules import rj_information_due_on
 from yos import access
+from yos.lib.dates import long_date
 from yos.lib.ids import parse_id
 from yos.models import JobRun, Letter, User
 
@@ -157,7 +158,7 @@ def _name(user) -> str:
 
 
 def _d(day) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return long_date(day) if day else ""
 
 
 CASE_COLUMNS = (

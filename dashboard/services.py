@@ -7,10 +7,11 @@ from django.db import transaction
 
 from cases.models import Case
 from dashboard.models import NeedsScreening, OrderEndOutcome
+from yos.models import User
 
 
 @transaction.atomic
-def order_end_outcome_record(*, case: Case, by, **fields) -> OrderEndOutcome:
+def order_end_outcome_record(*, case: Case, by: User, **fields) -> OrderEndOutcome:
     outcome = OrderEndOutcome(case=case, recorded_by=by, **fields)
     outcome.full_clean()
     outcome._history_user = by
@@ -19,7 +20,7 @@ def order_end_outcome_record(*, case: Case, by, **fields) -> OrderEndOutcome:
 
 
 @transaction.atomic
-def needs_screening_record(*, case: Case, by, **fields) -> NeedsScreening:
+def needs_screening_record(*, case: Case, by: User, **fields) -> NeedsScreening:
     screening = NeedsScreening(case=case, recorded_by=by, **fields)
     screening.full_clean()
     screening._history_user = by

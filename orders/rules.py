@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
-from yos.lib.dates import add_calendar_months
+from yos.lib.dates import add_calendar_months, long_date  # noqa: F401 - rules.long_date is used across orders
 
 COUNSELLING_MONTHS = 3  # "The maximum length ... is 3 months ... from the date the order is given"
 REQUIREMENT_MONTHS = 12  # "a requirement of up to 12 months from the date the order is imposed"
@@ -44,11 +44,6 @@ def has_counselling_to_enforce(order: _Order) -> bool:
     ParentingOrderQuerySet.with_counselling_to_enforce (COUNSELLING_TO_ENFORCE).
     """
     return not order.programme_omitted
-
-
-def long_date(day: date) -> str:
-    """'14 November 2027': the GOV.UK date style, without a leading zero."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def counselling_ends_on(made_on: date) -> date:

@@ -25,6 +25,7 @@ from orders.models import (
 )
 from yos import access
 from yos.lib.versioning import save_if_current
+from yos.models import User
 
 PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
 PARENT_NOT_BOUND = "Select a parent or carer the order binds"
@@ -49,7 +50,7 @@ REFERRAL_EXISTS = "This failure has already been referred"
 REFERRAL_DECIDED = "This referral has already been decided"
 
 
-def _save(instance, *, by) -> None:
+def _save(instance, *, by: User) -> None:
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -72,7 +73,7 @@ def _check_parents(order: ParentingOrder, parents: Iterable) -> list:
 
 
 @transaction.atomic
-def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
+def order_create(*, case, parents: Iterable, by: User, **fields) -> ParentingOrder:
     """Record an order made by a court on the given parenting case (not a closed one)."""
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(CASE_CLOSED)
@@ -85,7 +86,7 @@ def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
 
 @transaction.atomic
 def order_update(
-    *, order: ParentingOrder, parents: Iterable, loaded_version: int | None, by, **fields
+    *, order: ParentingOrder, parents: Iterable, loaded_version: int | None, by: User, **fields
 ) -> ParentingOrder:
     """Change an order's details; refused when someone saved it in between
     (StaleRecord). Requirement end dates are re-checked against a new made_on."""
@@ -105,7 +106,7 @@ def order_update(
 
 
 @transaction.atomic
-def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder:
+def order_close(*, order: ParentingOrder, closed_on: date, by: User) -> ParentingOrder:
     """Close an order that is due for closure (never one still running)."""
     order = ParentingOrder.objects.select_for_update().get(pk=order.pk)
     if order.status_on(closed_on) != OrderStatus.DUE_FOR_CLOSURE:
@@ -117,7 +118,7 @@ def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder
 
 
 @transaction.atomic
-def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
+def requirement_add(*, order: ParentingOrder, by: User, **fields) -> OrderRequirement:
     """Add a court requirement; one ending more than 12 months after the order
     was made is refused with the latest allowed date."""
     _refuse_if_closed(
@@ -133,7 +134,7 @@ def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
 
 @transaction.atomic
 def requirement_update(
-    *, requirement: OrderRequirement, loaded_version: int | None, by, **fields
+    *, requirement: OrderRequirement, loaded_version: int | None, by: User, **fields
 ) -> OrderRequirement:
     """Change a requirement (its end date re-checked); refused on a closed order."""
     _refuse_if_closed(
@@ -154,7 +155,7 @@ def session_record(
     case,
     held_on: date,
     attendance: str,
-    by,
+    by: User,
     order: ParentingOrder | None = None,
     parent=None,
     worker: str = "",
@@ -211,7 +212,7 @@ def failure_record(
     occurred_on: date,
     description: str,
     excuse: str,
-    by,
+    by: User,
     explanation: str = "",
     session: OrderSession | None = None,
     requirement: OrderRequirement | None = None,
@@ -247,7 +248,7 @@ def failure_record(
 
 
 @transaction.atomic
-def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachReferral:
+def referral_request(*, failure: FailureToComply, reason: str, by: User) -> BreachReferral:
     """A case manager asks for a failure to be referred for prosecution."""
     if failure.excuse == Excuse.ACCEPTED:
         raise ValidationError(EXCUSE_ACCEPTED_NO_REFERRAL)
@@ -261,7 +262,9 @@ def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachRefe
 
 
 @transaction.atomic
-def referral_decide(*, referral: BreachReferral, approve: bool, reason: str, by) -> BreachReferral:
+def referral_decide(
+    *, referral: BreachReferral, approve: bool, reason: str, by: User
+) -> BreachReferral:
     """A supervisor approves or declines a breach referral, saying why.
     Refused (PermissionDenied) for anyone but a supervisor."""
     if not access.can_approve(by):

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from victims import messages as m
 from victims import rules
+from yos.lib.dates import long_date
 from yos.lib.models import DomainModel
 
 
@@ -236,7 +237,7 @@ class VictimContact(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"Contact on {self.contacted_on.day} {self.contacted_on:%B %Y}"
+        return f"Contact on {long_date(self.contacted_on)}"
 
     def get_absolute_url(self) -> str:
         return self.victim.get_absolute_url() + f"#contact-{self.pk}"
@@ -259,7 +260,7 @@ class VictimUpdate(DomainModel):
         ordering = ["-given_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Update on {self.given_on.day} {self.given_on:%B %Y}"
+        return f"Update on {long_date(self.given_on)}"
 
     def get_absolute_url(self) -> str:
         return self.victim.get_absolute_url() + f"#update-{self.pk}"
@@ -315,7 +316,7 @@ class RestorativeJusticeWork(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.started_on.day} {self.started_on:%B %Y}"
+        return f"{self.get_kind_display()} from {long_date(self.started_on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("victims:edit-rj-work", args=[self.pk])

@@ -28,6 +28,7 @@ from victims.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
+from yos.lib.dates import long_date
 
 # --- The victim worker's pages ---------------------------------------------------
 
@@ -213,17 +214,13 @@ def anonymised_victim_lines(user, child) -> list[dict]:
     ]
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def anonymised_line(offence: str, first_contact_on: date | None, choice: str | None) -> str:
     """ "Victim of theft: first contact made on 3 November 2026, chose indirect
     restorative justice" (or "awaiting first contact")."""
     if first_contact_on is None:
         return f"Victim of {offence.lower()}: awaiting first contact"
     return (
-        f"Victim of {offence.lower()}: first contact made on {_long_date(first_contact_on)}, "
+        f"Victim of {offence.lower()}: first contact made on {long_date(first_contact_on)}, "
         f"{RJChoice.summary(choice or '')}"
     )
 

@@ -27,9 +27,10 @@ from victims.models import (
     VictimUpdate,
 )
 from yos.lib.versioning import save_if_current
+from yos.models import User
 
 
-def _save(instance, *, by):
+def _save(instance, *, by: User):
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -48,7 +49,7 @@ def _check_victim(victim: Victim) -> None:
 
 
 @transaction.atomic
-def victim_create(*, victim: Victim, case: Case, by) -> Victim:
+def victim_create(*, victim: Victim, case: Case, by: User) -> Victim:
     """Save a new victim (built from a form, unsaved) linked to the case's offence."""
     _check_victim(victim)
     _save(victim, by=by)
@@ -56,7 +57,7 @@ def victim_create(*, victim: Victim, case: Case, by) -> Victim:
     return victim
 
 
-def victim_edit(*, victim: Victim, loaded_version: int | None, by) -> Victim:
+def victim_edit(*, victim: Victim, loaded_version: int | None, by: User) -> Victim:
     """Save changes to a victim loaded at loaded_version (StaleRecord if changed since)."""
     _check_victim(victim)
     victim.full_clean()
@@ -64,7 +65,7 @@ def victim_edit(*, victim: Victim, loaded_version: int | None, by) -> Victim:
 
 
 @transaction.atomic
-def victim_link_case(*, victim: Victim, case: Case, by) -> VictimOffence:
+def victim_link_case(*, victim: Victim, case: Case, by: User) -> VictimOffence:
     if not case.offence:
         raise ValidationError({"case_reference": m.CASE_WITHOUT_OFFENCE})
     if VictimOffence.objects.filter(victim=victim, case=case).exists():
@@ -73,7 +74,7 @@ def victim_link_case(*, victim: Victim, case: Case, by) -> VictimOffence:
 
 
 @transaction.atomic
-def victim_contact_record(*, contact: VictimContact, by) -> VictimContact:
+def victim_contact_record(*, contact: VictimContact, by: User) -> VictimContact:
     """Record a contact (built from a form, unsaved, victim set) made by `by`."""
     today = timezone.localdate()
     _not_future(contact.contacted_on, "contacted_on", m.CONTACT_DATE_FUTURE)
@@ -93,7 +94,7 @@ def victim_contact_record(*, contact: VictimContact, by) -> VictimContact:
 
 
 @transaction.atomic
-def victim_contact_withdraw_consent(*, contact: VictimContact, withdrawn_on: date, by):
+def victim_contact_withdraw_consent(*, contact: VictimContact, withdrawn_on: date, by: User):
     """Record that the victim withdrew the consent given in this contact."""
     locked = VictimContact.objects.select_for_update().get(pk=contact.pk)
     if locked.consent_withdrawn_on is not None:
@@ -113,7 +114,7 @@ def victim_contact_withdraw_consent(*, contact: VictimContact, withdrawn_on: dat
 
 
 @transaction.atomic
-def victim_update_record(*, update: VictimUpdate, by) -> VictimUpdate:
+def victim_update_record(*, update: VictimUpdate, by: User) -> VictimUpdate:
     """Record an update on case progress given to the victim by `by`."""
     _not_future(update.given_on, "given_on", m.UPDATE_DATE_FUTURE)
     update.by = by
@@ -122,7 +123,7 @@ def victim_update_record(*, update: VictimUpdate, by) -> VictimUpdate:
 
 @transaction.atomic
 def victim_decide_invitation(
-    *, victim: Victim, invitation: str, reason: str, loaded_version: int | None, by
+    *, victim: Victim, invitation: str, reason: str, loaded_version: int | None, by: User
 ) -> Victim:
     """Record whether the victim is invited to take part in restorative justice, and why."""
     if invitation == Invitation.NOT_DECIDED:
@@ -154,7 +155,7 @@ def _check_rj_work(work: RestorativeJusticeWork) -> None:
 
 
 @transaction.atomic
-def rj_work_record(*, work: RestorativeJusticeWork, by) -> RestorativeJusticeWork:
+def rj_work_record(*, work: RestorativeJusticeWork, by: User) -> RestorativeJusticeWork:
     """Record restorative-justice work (unsaved, offence set). A conference
     needs the victim's current consent."""
     _check_rj_work(work)
@@ -162,7 +163,7 @@ def rj_work_record(*, work: RestorativeJusticeWork, by) -> RestorativeJusticeWor
 
 
 def rj_work_edit(
-    *, work: RestorativeJusticeWork, loaded_version: int | None, by
+    *, work: RestorativeJusticeWork, loaded_version: int | None, by: User
 ) -> RestorativeJusticeWork:
     """Save changes (outcome, end, conclusion notice) over loaded_version."""
     _check_rj_work(work)
@@ -176,13 +177,13 @@ def _check_reparation(reparation: Reparation) -> None:
 
 
 @transaction.atomic
-def reparation_record(*, reparation: Reparation, by) -> Reparation:
+def reparation_record(*, reparation: Reparation, by: User) -> Reparation:
     """Record reparation (unpaid work for the community) on a child's case."""
     _check_reparation(reparation)
     return _save(reparation, by=by)
 
 
-def reparation_edit(*, reparation: Reparation, loaded_version: int | None, by) -> Reparation:
+def reparation_edit(*, reparation: Reparation, loaded_version: int | None, by: User) -> Reparation:
     _check_reparation(reparation)
     reparation.full_clean()
     return save_if_current(reparation, loaded_version, by=by)
