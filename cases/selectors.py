@@ -160,9 +160,10 @@ def _team_scoped(user: User, search: ChildSearch) -> bool:
 
 def _ordering(keys, *, reverse: bool = False, team_scoped: bool = False) -> list:
     """ORDER BY for keys. For a team's children the text keys are wrapped
-    (_Unindexed): walking the whole country's name index in order and keeping
-    1 child in 500 cost 120–280 ms at 10^6 children, where finding the team's
-    ≈ 2,000 children first and sorting them costs 10 ms (docs/performance.md)."""
+    (_Unindexed) so that PostgreSQL finds the team's few children first and
+    sorts them, rather than walking the whole country's name index in order
+    and discarding nearly every row (measurements: docs/performance.md,
+    "Why the code is as it is")."""
 
     def key(name):
         return _Unindexed(F(name)) if team_scoped and name in _TEXT_KEYS else F(name)

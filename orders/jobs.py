@@ -123,9 +123,9 @@ def due_for_closure(run_date: date):
     ran (agrees with ParentingOrderQuerySet.with_status).
 
     One grouped pass over the orders of cases not closed, joined to their
-    requirements: a case is due when none of its rows is running. (Starting
-    from the cases, with EXISTS for "has an order" and NOT EXISTS for "has a
-    running order", cost 4× as much at 10^5 children: docs/performance.md.)"""
+    requirements: a case is due when none of its rows is running. One pass,
+    because starting from the cases with EXISTS / NOT EXISTS reads the orders
+    twice (docs/performance.md, "Why the code is as it is")."""
     running_row = Q(closed_on__isnull=True) & (
         (COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__gte=run_date))
         | Q(requirements__ends_on__gte=run_date)

@@ -112,8 +112,8 @@ class FieldsHelper(FormHelper):
 
 class QuickSelect(forms.Select):
     """A <select> built in Python, every value and label escaped. Django's
-    Select renders each option through a template, which costs 100 ms and
-    more for the 500 teams a national service's supervisor chooses from."""
+    Select renders each option through a template, too slow for the hundreds
+    of teams a national service's supervisor chooses from."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)

@@ -141,13 +141,12 @@ def _claim(run_date: date, *, locked: bool) -> JobRun:
 
 
 def _fresh_flag_statistics() -> None:
-    """ANALYZE the flag table before the steps (PostgreSQL; a fraction of a
-    second at 10^6). Every step's statements are planned on its statistics:
-    after a night that raised or resolved many flags, and before autovacuum
-    has got round to the table (or where it is off, as on the benchmark
-    machine), the planner believes a kind has "1 open flag" and plans anti
-    joins as nested loops over the wanted rows, which took minutes at 10^5
-    and hours at 10^6 (docs/performance.md §6)."""
+    """ANALYZE the flag table before the steps (PostgreSQL; cheap). Every
+    step's statements are planned on its statistics: after a night that
+    raised or resolved many flags, and before autovacuum has got round to the
+    table (or where it is off), the planner believes a kind has "1 open flag"
+    and plans anti joins as nested loops over the wanted rows, which is
+    ruinous at scale (docs/performance.md, "Why the code is as it is")."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Flag._meta.db_table)}")

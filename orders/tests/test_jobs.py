@@ -1,43 +1,16 @@
-"""Each flag's window edges: the day before, the day of and the day after, with
-the clock moved by time-machine and the job run as beat runs it (no date
-given: today in Europe/London). FLAG_WARNING_DAYS is 14."""
+"""The orders app's nightly steps (orders/jobs.py) at their flags' window
+edges: the day before, the day of and the day after, with the clock moved by
+time-machine and the job run as beat runs it (no date given: today in
+Europe/London). FLAG_WARNING_DAYS is 14."""
 
 import datetime as dt
 
 import pytest
-import time_machine
 
 from cases.models import CaseStatus
 from yos.lib.audit import system_user
 from yos.models import Flag
-from yos.tasks import run_nightly_jobs
-
-LONDON_2AM = dt.time(2, 0)
-
-
-def run_on(day: dt.date) -> None:
-    """Run the nightly task at 02:00 London time on `day`, as beat would."""
-    with time_machine.travel(
-        dt.datetime.combine(day, LONDON_2AM, tzinfo=dt.UTC) - dt.timedelta(hours=1), tick=False
-    ):
-        result = run_nightly_jobs.run()
-    assert result["status"] == "succeeded", result
-    assert result["run_date"] == day.isoformat()
-
-
-def open_kinds(subject) -> set[str]:
-    return {
-        flag.kind
-        for flag in Flag.objects.filter(resolved_at__isnull=True, object_id=subject.pk)
-        if flag.content_type.model_class() is type(subject)
-    }
-
-
-def walk(subject, expectations: list[tuple[dt.date, set[str]]]) -> None:
-    for day, kinds in expectations:
-        run_on(day)
-        assert open_kinds(subject) == kinds, day
-
+from yos.tests.nightly import open_kinds, run_on, walk
 
 D = dt.date
 ENDING, ENDED = Flag.Kind.COUNSELLING_ENDING, Flag.Kind.COUNSELLING_ENDED
@@ -154,24 +127,3 @@ def test_a_case_with_two_orders_is_due_only_when_neither_runs(db):
         ],
     )
     assert Flag.objects.get(kind=Flag.Kind.CASE_DUE_FOR_CLOSURE).due_on == D(2026, 8, 31)
-
-
-# --- Victims (Victims' Code) ----------------------------------------------------
-
-
-def test_victim_first_contact_overdue_edges(db):
-    """PRODUCT.md, Victims: information about restorative justice is due within
-    5 working days. Received Monday 2 November 2026: due Monday 9 November."""
-    from victims.tests.factories import VictimFactory
-
-    victim = VictimFactory(details_received_on=D(2026, 11, 2))
-    assert victim.first_contact_due_on == D(2026, 11, 9)
-    walk(
-        victim,
-        [
-            (D(2026, 11, 8), set()),
-            (D(2026, 11, 9), set()),  # the due date: still on time
-            (D(2026, 11, 10), {Flag.Kind.VICTIM_CONTACT_OVERDUE}),
-            (D(2026, 11, 11), {Flag.Kind.VICTIM_CONTACT_OVERDUE}),
-        ],
-    )

@@ -12,7 +12,7 @@ from contracts.models import ParentingContract
 from contracts.tests import factories as cf
 from yos.lib.audit import system_user
 from yos.models import Flag, Letter
-from yos.tests.test_flags_windows import D, walk
+from yos.tests.nightly import D, walk
 
 
 @pytest.fixture(autouse=True)
