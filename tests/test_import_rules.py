@@ -198,3 +198,67 @@ def test_every_domain_model_has_an_access_rule():
     # role reads through forms, never a record about someone.
     assert domain - set(access.RULES) == {"contracts.RequirementKind"}
     assert set(access.RULES) - set(models) == set()
+
+
+def _module_graph() -> dict[str, set[str]]:
+    modules = {}
+    for top in [*sorted(FEATURE_APPS), PROJECT]:
+        for rel, tree in _python_files(top):
+            if _is_test(rel):
+                continue
+            name = ".".join(rel.with_suffix("").parts).removesuffix(".__init__")
+            modules[name] = tree
+    graph = {name: set() for name in modules}
+    for name, tree in modules.items():
+        for node in ast.walk(tree):  # imports inside functions count too
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_circles():
+    """yos.access no longer imports yos.twofactor (which imports access), and
+    dashboard.selectors no longer imports dashboard.kpis (which imports
+    selectors): no module of the application imports itself round a circle,
+    also through imports inside functions."""
+    assert _cycles(_module_graph()) == []
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
