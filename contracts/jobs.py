@@ -19,6 +19,7 @@ from contracts import rules
 from contracts.models import ContractNonCompliance, ParentingContract
 from yos.flags import Wanted, flags_sync, wanted_rows
 from yos.letters import chunk_pause_setting, chunk_size_setting, due_window_start, existing_keys
+from yos.lib.dates import flag_window_end
 from yos.models import Flag
 
 SCOPE = {"family": "pupil__family_id", "school": "school_id", "child": "pupil_id"}
@@ -51,7 +52,7 @@ def ending_flags(run_date: date, *, by) -> dict:
     passed without it being completed or ended)."""
     contracts = ParentingContract.objects.filter(
         status__in=rules.Status.IN_FORCE,
-        ends_on__lte=run_date + timedelta(days=settings.FLAG_WARNING_DAYS),
+        ends_on__lte=flag_window_end(run_date),
     )
     wanted = wanted_rows(contracts, due_on="ends_on", **SCOPE)
     return flags_sync(kind=Flag.Kind.CONTRACT_ENDING, model=ParentingContract, wanted=wanted, by=by)

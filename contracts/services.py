@@ -31,9 +31,10 @@ from contracts.models import (
 from yos import access, letter_content
 from yos.flags import Wanted, flag_raise
 from yos.letters import address_lines, letter_issue, postal_address, residents
+from yos.lib.dates import long_date
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
-from yos.models import Flag, Letter, StoredDocument
+from yos.models import Flag, Letter, StoredDocument, User
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
 WARNING_TEMPLATE = "letters/contract_warning.html"
@@ -57,7 +58,7 @@ DECISION_REASON_NEEDED = "Enter the reason for your decision"
 REQUEST_REASON_NEEDED = "Enter why the contract should end"
 
 
-def _save(instance, by) -> None:
+def _save(instance, by: User) -> None:
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -81,7 +82,7 @@ def _lock(contract: ParentingContract) -> None:
     contract.refresh_from_db()
 
 
-def _transition(contract: ParentingContract, name: str, *, by, reason: str = "") -> None:
+def _transition(contract: ParentingContract, name: str, *, by: User, reason: str = "") -> None:
     """Move contract along the named transition, or refuse with a clear message."""
     _lock(contract)
     target = rules.transition_target(name, contract.status)
@@ -124,7 +125,7 @@ def contract_draft(
     starts_on: date,
     ends_on: date,
     lead_practitioner: str,
-    by,
+    by: User,
     lead_practitioner_organisation: str = "",
     length_reason: str = "",
     next_review_on: date | None = None,
@@ -206,7 +207,7 @@ def contract_record_initiation(
     pupil_engaged: bool | None,
     pupil_engagement_notes: str = "",
     unresponsive_notes: str = "",
-    by,
+    by: User,
 ) -> ParentingContract:
     """Record the meeting that starts the contract: consent, who was there,
     who is unresponsive, and whether the pupil was engaged."""
@@ -256,7 +257,7 @@ def requirement_add(
     due_on: date | None = None,
     frequency: str = "",
     parent=None,
-    by,
+    by: User,
 ) -> ContractRequirement:
     """A SMART requirement. Added to a draft; added later, it takes effect in
     the next version of the document (an amendment)."""
@@ -277,7 +278,13 @@ def requirement_add(
 
 @transaction.atomic
 def lead_practitioner_change(
-    *, contract: ParentingContract, name: str, organisation: str, from_date: date, reason: str, by
+    *,
+    contract: ParentingContract,
+    name: str,
+    organisation: str,
+    from_date: date,
+    reason: str,
+    by: User,
 ) -> LeadPractitionerChange:
     _require_status(contract, *rules.Status.OPEN)
     change = LeadPractitionerChange(
@@ -298,7 +305,7 @@ def lead_practitioner_change(
 # --- The document -----------------------------------------------------------------
 
 
-def _render_document(contract: ParentingContract, *, by, reason: str) -> ContractDocument:
+def _render_document(contract: ParentingContract, *, by: User, reason: str) -> ContractDocument:
     number = contract.document_version + 1
     links = list(contract.parent_links.select_related("adult"))
     pdf = render_pdf(
@@ -332,7 +339,7 @@ def _render_document(contract: ParentingContract, *, by, reason: str) -> Contrac
 
 
 @transaction.atomic
-def contract_finalise(*, contract: ParentingContract, by) -> ContractDocument:
+def contract_finalise(*, contract: ParentingContract, by: User) -> ContractDocument:
     """Check everything a contract must contain, render version 1 of the
     document and wait for signatures."""
     contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
@@ -358,7 +365,7 @@ def contract_finalise(*, contract: ParentingContract, by) -> ContractDocument:
 
 
 @transaction.atomic
-def contract_amend(*, contract: ParentingContract, reason: str, by) -> ContractDocument:
+def contract_amend(*, contract: ParentingContract, reason: str, by: User) -> ContractDocument:
     """A new version of the document (the old versions are kept); it needs
     signing again before it is in force."""
     contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
@@ -400,7 +407,7 @@ def signature_record(
     signer_kind: str,
     name: str,
     method: str,
-    by,
+    by: User,
     adult=None,
     user=None,
     scan=None,
@@ -462,7 +469,13 @@ def signature_record(
 
 @transaction.atomic
 def copy_sent_record(
-    *, contract: ParentingContract, recipient: str, organisation: str, method: str, sent_on, by
+    *,
+    contract: ParentingContract,
+    recipient: str,
+    organisation: str,
+    method: str,
+    sent_on,
+    by: User,
 ) -> ContractCopySent:
     copy = ContractCopySent(
         contract=contract,
@@ -490,7 +503,7 @@ def review_record(
     next_review_on: date | None = None,
     early_at_parents_request: bool = False,
     requested_by=None,
-    by,
+    by: User,
 ) -> ContractReview:
     """A review with the progress on each requirement ({requirement: (progress,
     notes)}); sets the next review date."""
@@ -540,7 +553,7 @@ def non_compliance_record(
     explanation_reasonable: bool,
     decision_notes: str = "",
     requirement=None,
-    by,
+    by: User,
 ) -> ContractNonCompliance:
     _require_status(contract, *rules.Status.IN_FORCE)
     _refuse_fields(
@@ -574,7 +587,7 @@ def non_compliance_record(
 
 @transaction.atomic
 def warning_serve(
-    *, non_compliance: ContractNonCompliance, by, held: list | None = None
+    *, non_compliance: ContractNonCompliance, by: User, held: list | None = None
 ) -> list[Letter]:
     """Serve each parent concerned the warning letter (once: the dedupe key is
     per non-compliance and parent), keep it, and mark the contract.
@@ -605,7 +618,7 @@ def warning_serve(
             subject=contract,
             reason=(
                 f"Parenting contract {contract.reference}: "
-                f"non-compliance noticed on {non_compliance.noticed_on:%-d %B %Y}"
+                f"non-compliance noticed on {long_date(non_compliance.noticed_on)}"
             ),
             template=WARNING_TEMPLATE,
             context={
@@ -643,7 +656,7 @@ def warning_serve(
 
 
 @transaction.atomic
-def contract_continue(*, contract: ParentingContract, reason: str, by) -> ParentingContract:
+def contract_continue(*, contract: ParentingContract, reason: str, by: User) -> ParentingContract:
     """After a warning, the parents engage again: the contract carries on."""
     _transition(contract, "continue", by=by, reason=reason)
     _save(contract, by)
@@ -671,7 +684,7 @@ def contract_terminate(
     services_consulted: bool,
     services_consulted_details: str,
     ended_on: date,
-    by,
+    by: User,
 ) -> ParentingContract:
     """End the contract early. Only who yos.access.termination_refusal allows:
     a YOS supervisor for a local-authority contract (the case manager requests
@@ -777,7 +790,7 @@ def termination_decide(
 
 @transaction.atomic
 def contract_complete(
-    *, contract: ParentingContract, reason: str, ended_on: date, by
+    *, contract: ParentingContract, reason: str, ended_on: date, by: User
 ) -> ParentingContract:
     _transition(contract, "complete", by=by, reason=reason)
     contract.ended_on = ended_on
@@ -790,7 +803,7 @@ def contract_complete(
 
 
 @transaction.atomic
-def contract_expire(*, contract: ParentingContract, today: date, by) -> ParentingContract:
+def contract_expire(*, contract: ParentingContract, today: date, by: User) -> ParentingContract:
     """Its end date passed without it being completed or ended."""
     if today <= contract.ends_on:
         raise ValidationError(NOT_ENDED_YET)
@@ -812,7 +825,7 @@ def referral_make(
     external_reference: str = "",
     notes: str = "",
     letter_upload=None,
-    by,
+    by: User,
 ) -> AttendanceReferral:
     """Seed 001: "If a parenting contract exists then this can be uploaded when
     making the referral, and if not then a letter should be uploaded which was

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
@@ -36,6 +35,7 @@ from yos.letters import (
     postal_address,
     residents,
 )
+from yos.lib.dates import flag_window_end
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/order_warning.html"
@@ -47,7 +47,7 @@ NOTICE_TEMPLATE = "letters/counselling_ended.html"
 
 
 def window_end(run_date: date) -> date:
-    return run_date + timedelta(days=settings.FLAG_WARNING_DAYS)
+    return flag_window_end(run_date)
 
 
 def _open_orders():
@@ -124,9 +124,9 @@ def due_for_closure(run_date: date):
     ran (agrees with ParentingOrderQuerySet.with_status).
 
     One grouped pass over the orders of cases not closed, joined to their
-    requirements: a case is due when none of its rows is running. (Starting
-    from the cases, with EXISTS for "has an order" and NOT EXISTS for "has a
-    running order", cost 4× as much at 10^5 children: docs/performance.md.)"""
+    requirements: a case is due when none of its rows is running. One pass,
+    because starting from the cases with EXISTS / NOT EXISTS reads the orders
+    twice (docs/performance.md, "Why the code is as it is")."""
     running_row = Q(closed_on__isnull=True) & (
         (COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__gte=run_date))
         | Q(requirements__ends_on__gte=run_date)

@@ -32,12 +32,7 @@ from orders.models import (
 from yos import access
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
-from yos.lib.versioning import StaleRecord
-
-STALE = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the current details and try again."
-)
+from yos.lib.versioning import STALE_RECORD, StaleRecord
 
 
 def _data(request: HttpRequest):
@@ -137,7 +132,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -192,7 +187,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -236,7 +231,7 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

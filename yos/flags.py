@@ -40,7 +40,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yos import access
-from yos.models import Flag, JobRun, Letter, Role
+from yos.models import Flag, JobRun, Letter
 
 CONTRACT_KINDS = (
     Flag.Kind.CONTRACT_ENDING,
@@ -766,8 +766,7 @@ def home_panels(user) -> list[dict]:
     supervisors, the flags assigned to them, then open flags by kind across
     their teams and the last job runs (a failed run shows in red). Snoozed
     flags are hidden until their date; dismissed ones are gone."""
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         flags = to_do(open_flags(user)).filter(Q(family__case_manager=user) | Q(assigned_to=user))
         return [
             _flags_panel(
@@ -778,7 +777,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.SCHOOL_STAFF:
+    if access.works_for_school(user):
         flags = to_do(open_flags(user, kinds=CONTRACT_KINDS))
         return [
             _flags_panel(
@@ -789,7 +788,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         by_kind = (
             access.visible_flags(user)
             .filter(resolved_at__isnull=True, dismissed_at__isnull=True)
@@ -812,7 +811,7 @@ def home_panels(user) -> list[dict]:
             },
             {"template": "yos/jobs_panel.html", "runs": last_job_runs()},
         ]
-    if role == Role.VICTIM_WORKER:
+    if access.works_with_victims(user):
         return [
             _flags_panel(
                 "Victims awaiting first contact",
@@ -822,7 +821,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.ADMINISTRATOR:
+    if access.administers(user):
         return [{"template": "yos/jobs_panel.html", "runs": last_job_runs()}]
     return []
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from yos.lib.dates import long_date
+
 
 class Role(models.TextChoices):
     """The five roles of PRODUCT.md. Each is a Django group of the same name."""
@@ -173,7 +175,7 @@ class StoredDocument(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%d %B %Y}"
+        return f"{self.get_kind_display()} {long_date(self.created_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("document-download", args=[self.pk])
@@ -268,7 +270,7 @@ class Flag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.due_on:%d %B %Y})"
+        return f"{self.get_kind_display()} ({long_date(self.due_on)})"
 
     def get_absolute_url(self) -> str:
         subject = self.subject
@@ -425,9 +427,6 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
-
-
-from yos.kpi_models import NeedKind, NeedsScreening, OrderEndOutcome  # noqa: E402,F401  (issue 8: KPI events)
 
 
 class KeptPost(models.Model):
