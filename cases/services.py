@@ -31,6 +31,7 @@ from yos import access
 from yos.extensions import collect
 from yos.lib.versioning import save_if_current
 from yos.models import User
+from yos.notices import notify_decision
 
 NOT_ALLOCATABLE = "Choose a case manager who works in this family's team"
 ONLY_SUPERVISORS_ALLOCATE = "Only a supervisor can allocate a family"
@@ -420,7 +421,20 @@ def case_closure_approve(*, request: CaseClosureRequest, by: User) -> CaseClosur
     request.decided_at = timezone.now()
     request.version += 1
     _save(request, by=by)
+    _tell_requester(request, by=by)
     return request
+
+
+def _tell_requester(request: CaseClosureRequest, *, by: User) -> None:
+    """The case manager who asked sees the decision on their home page."""
+    case = request.case
+    if request.status == ClosureRequestStatus.APPROVED:
+        message = f"{by} approved your request to close {case.child}'s {case}"
+    else:
+        message = (
+            f"{by} refused your request to close {case.child}'s {case}: {request.refusal_reason}"
+        )
+    notify_decision(recipient=request.requested_by, subject=case, message=message, by=by)
 
 
 @transaction.atomic
@@ -437,6 +451,7 @@ def case_closure_refuse(
     request.decided_at = timezone.now()
     request.version += 1
     _save(request, by=by)
+    _tell_requester(request, by=by)
     return request
 
 

@@ -35,6 +35,7 @@ from yos.lib.dates import long_date
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
 from yos.models import Flag, Letter, StoredDocument, User
+from yos.notices import notify_decision
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
 WARNING_TEMPLATE = "letters/contract_warning.html"
@@ -776,6 +777,15 @@ def termination_decide(
     request.decided_at = timezone.now()
     request.decision_reason = reason
     _save(request, by)
+    notify_decision(
+        recipient=request.requested_by,
+        subject=contract,
+        message=(
+            f"{by} {'approved' if approve else 'refused'} your request to end "
+            f"parenting contract {contract.reference}: {reason.strip()}"
+        ),
+        by=by,
+    )
     if approve:
         contract_terminate(
             contract=contract,

@@ -304,3 +304,27 @@ def test_the_case_history_shows_the_request_and_the_decision(
     assert page.status_code == 200
     assert "Request to close case" in text
     assert "Casey Morgan" in text and "Sam Okafor" in text
+
+
+def test_the_decision_reaches_the_case_manager_home_page_and_nobody_else(
+    client_for, case, case_manager, supervisor, colleague
+):
+    """Issue 16: "The home page shows decisions on the user's requests (breach
+    referral, closure, termination) until read"."""
+    ask(case, case_manager)
+    client_for(supervisor).post(
+        reverse("cases:decide-closure", args=[case.pk]),
+        {"decision": "refuse", "refusal_reason": "The reparation hours are not done"},
+    )
+    home = client_for(case_manager).get(reverse("home")).content.decode()
+    assert "refused your request to close Rory" in home
+    assert "The reparation hours are not done" in home
+    assert "refused your request to close" not in (
+        client_for(colleague).get(reverse("home")).content.decode()
+    )
+    ask(case, case_manager)
+    client_for(supervisor).post(
+        reverse("cases:decide-closure", args=[case.pk]), {"decision": "approve"}
+    )
+    home = client_for(case_manager).get(reverse("home")).content.decode()
+    assert "approved your request to close Rory" in home

@@ -277,3 +277,18 @@ def test_ending_the_contract_otherwise_closes_a_waiting_request(
     ask.refresh_from_db()
     assert ask.decision == TerminationRequest.Decision.APPROVED
     assert ask.decided_by == supervisor
+
+
+def test_the_decision_reaches_the_requester_home_page(
+    client_for, la_contract, case_manager, supervisor
+):
+    """Issue 16: "The home page shows decisions on the user's requests (breach
+    referral, closure, termination) until read"."""
+    ask = _request(la_contract, case_manager)
+    services.termination_decide(
+        request=ask, approve=False, reason="Give it until the review", by=supervisor
+    )
+    home = client_for(case_manager).get(reverse("home")).content.decode()
+    assert f"refused your request to end parenting contract {la_contract.reference}" in home
+    assert "Give it until the review" in home
+    assert "your request to end" not in client_for(supervisor).get(reverse("home")).content.decode()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_keyset_and_trigram_indexes'),
+        ('cases', '0006_adult_title_and_address_parts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

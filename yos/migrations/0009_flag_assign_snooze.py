@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('yos', '0007_flag_address_needed'),
+        ('yos', '0008_user_contact_details'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('yos', '0007_flag_address_needed'),
+        ('yos', '0009_flag_assign_snooze'),
     ]
 
     operations = [
