@@ -15,4 +15,5 @@ class ContractsConfig(AppConfig):
         extensions.register("family_panels", selectors.family_panels, app="contracts")
         extensions.register("timeline_events", selectors.timeline_events, app="contracts")
         extensions.register_nightly_steps("contracts", jobs.STEPS)
+        extensions.register_flag_answers("contracts", jobs.ANSWERS)
         extensions.register_demo_seeder("contracts", demo.seed)

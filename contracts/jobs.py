@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 
 from contracts import rules
 from contracts.models import ContractNonCompliance, ParentingContract
-from yos.flags import Wanted, flags_sync, wanted_rows
+from yos.flags import Answer, Wanted, flags_sync, itself, wanted_rows
 from yos.letters import chunk_pause_setting, chunk_size_setting, due_window_start, existing_keys
 from yos.lib.dates import flag_window_end
 from yos.models import Flag
@@ -171,3 +171,34 @@ STEPS = [
     ("unsigned_flags", unsigned_flags),
     ("warning_letters", warning_letters),
 ]
+
+
+# --- Answers (issue 16): the saves that resolve these flags in their request -------
+
+ANSWERS = {
+    # Completing or ending the contract; a review that sets the next date;
+    # the last signature (the contract's own save moves it on).
+    Flag.Kind.CONTRACT_ENDING: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.filter(
+            status__in=rules.Status.IN_FORCE, ends_on__lte=flag_window_end(on)
+        ),
+        triggers={"contracts.ParentingContract": itself},
+    ),
+    Flag.Kind.CONTRACT_REVIEW_OVERDUE: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.review_due(on),
+        triggers={
+            "contracts.ParentingContract": itself,
+            "contracts.ContractReview": lambda review: [review.contract_id],
+        },
+    ),
+    Flag.Kind.CONTRACT_UNSIGNED: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.signing_overdue(on),
+        triggers={
+            "contracts.ParentingContract": itself,
+            "contracts.ContractSignature": lambda signature: [signature.contract_id],
+        },
+    ),
+}

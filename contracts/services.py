@@ -664,7 +664,7 @@ def contract_continue(*, contract: ParentingContract, reason: str, by: User) -> 
     return contract
 
 
-def _settle_requests(contract: ParentingContract, decision: str, reason: str, by) -> None:
+def _settle_requests(contract: ParentingContract, decision: str, reason: str, by: User) -> None:
     """A contract that ends leaves no request to end it waiting: each pending
     one is closed with why (and who), so the requester sees what happened."""
     for request in contract.termination_requests.filter(
@@ -720,7 +720,7 @@ def termination_request(
     ended_on: date,
     services_consulted: bool,
     services_consulted_details: str = "",
-    by,
+    by: User,
 ) -> TerminationRequest:
     """The allocated case manager asks a supervisor to end a local-authority
     contract early, with a reason. One request waits at a time."""
@@ -756,7 +756,7 @@ def termination_request(
 
 @transaction.atomic
 def termination_decide(
-    *, request: TerminationRequest, approve: bool, reason: str, by
+    *, request: TerminationRequest, approve: bool, reason: str, by: User
 ) -> TerminationRequest:
     """A supervisor approves (the contract is ended, by the supervisor, with the
     request's reason and date) or refuses (the contract continues) a request,

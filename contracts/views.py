@@ -15,6 +15,7 @@ from contracts.models import ContractNonCompliance, ContractSignature, Parenting
 from yos import access, letter_content
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
+from yos.lib.dates import long_date
 from yos.lib.versioning import STALE_RECORD, StaleRecord, save_if_current
 from yos.models import Role
 
@@ -557,8 +558,8 @@ def decide_termination(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
         form,
         "Decide the request to end the contract",
         status=400 if form.errors else 200,
-        intro=f"{ask.requested_by} asked on {ask.requested_at:%-d %B %Y} for the contract to "
-        f"end on {ended.day} {ended:%B %Y}: {ask.reason}",
+        intro=f"{ask.requested_by} asked on {long_date(ask.requested_at)} for the contract to "
+        f"end on {long_date(ended)}: {ask.reason}",
     )
 
 

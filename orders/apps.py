@@ -16,4 +16,5 @@ class OrdersConfig(AppConfig):
         extensions.register("timeline_events", selectors.timeline_events, app="orders")
         extensions.register("case_closure_blockers", selectors.case_closure_blockers, app="orders")
         extensions.register_nightly_steps("orders", jobs.STEPS)
+        extensions.register_flag_answers("orders", jobs.ANSWERS)
         extensions.register_demo_seeder("orders", demo.seed)

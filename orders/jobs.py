@@ -27,7 +27,7 @@ from orders.models import (
     ParentingOrder,
 )
 from orders.rules import long_date
-from yos.flags import Wanted, flags_sync, wanted_rows
+from yos.flags import Answer, Wanted, flags_sync, itself, wanted_rows
 from yos.letters import (
     LetterSpec,
     due_window_start,
@@ -372,3 +372,60 @@ STEPS = [
     ("warning_letters", warning_letters),
     ("counselling_ended_notices", counselling_ended_notices),
 ]
+
+
+# --- Answers (issue 16): the saves that resolve these flags in their request -------
+
+
+def _open_orders_with_counselling():
+    return ParentingOrder.objects.filter(closed_on__isnull=True).with_counselling_to_enforce()
+
+
+def _requirements_of_open_orders():
+    return OrderRequirement.objects.filter(order__closed_on__isnull=True)
+
+
+def _requirements_of_order(order):
+    return OrderRequirement.objects.filter(order_id=order.pk).values("pk")
+
+
+ANSWERS = {
+    # Closing the case (cases.Case saved closed) answers "due for closure".
+    Flag.Kind.CASE_DUE_FOR_CLOSURE: Answer(
+        model="cases.Case",
+        wanted=due_for_closure,
+        id_field="case_id",
+        triggers={"cases.Case": itself},
+    ),
+    # Closing the order, or correcting its dates.
+    Flag.Kind.COUNSELLING_ENDING: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(
+            counselling_ends_on__gte=on, counselling_ends_on__lte=flag_window_end(on)
+        ),
+        triggers={"orders.ParentingOrder": itself},
+    ),
+    Flag.Kind.COUNSELLING_ENDED: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(counselling_ends_on__lt=on),
+        triggers={"orders.ParentingOrder": itself},
+    ),
+    Flag.Kind.REQUIREMENT_ENDING: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(
+            ends_on__gte=on, ends_on__lte=flag_window_end(on)
+        ),
+        triggers={
+            "orders.OrderRequirement": itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+    Flag.Kind.REQUIREMENT_ENDED: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(ends_on__lt=on),
+        triggers={
+            "orders.OrderRequirement": itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+}

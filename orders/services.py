@@ -182,7 +182,7 @@ def requirement_update(
 
 
 @transaction.atomic
-def condition_add(*, order: ParentingOrder, by, **fields) -> OrderCondition:
+def condition_add(*, order: ParentingOrder, by: User, **fields) -> OrderCondition:
     """Attach a condition (seed 000) running between two dates within the order."""
     _refuse_if_closed(
         case=order.case,
@@ -197,7 +197,7 @@ def condition_add(*, order: ParentingOrder, by, **fields) -> OrderCondition:
 
 @transaction.atomic
 def condition_update(
-    *, condition: OrderCondition, loaded_version: int | None, by, **fields
+    *, condition: OrderCondition, loaded_version: int | None, by: User, **fields
 ) -> OrderCondition:
     """Change a condition (its dates re-checked); refused on a closed order."""
     _refuse_if_closed(

@@ -32,7 +32,6 @@ PUBLIC = {"models", "rules", "selectors", "services"}
 # (file, imported module): why it is still there. Owned by this round's other
 # work; the plan to remove each is in docs/architecture.md, "Next steps".
 KNOWN = {
-    ("yos/flags.py", "victims.models"): "flags move to their own app (next step)",
     ("yos/letters.py", "cases.models"): "letters move to their own app (next step)",
     ("yos/retention.py", "cases.models"): "retention flags move with the flags app (next step)",
     ("yos/job_views.py", "orders.jobs"): "the jobs page moves with the jobs app (next step)",

@@ -14,4 +14,5 @@ class VictimsConfig(AppConfig):
         extensions.register("child_panels", selectors.child_panels, app="victims")
         extensions.register("timeline_events", selectors.timeline_events, app="victims")
         extensions.register_nightly_steps("victims", jobs.STEPS)
+        extensions.register_flag_answers("victims", jobs.ANSWERS)
         extensions.register_demo_seeder("victims", demo.seed)

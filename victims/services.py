@@ -28,6 +28,7 @@ from victims.models import (
     VictimOffence,
     VictimUpdate,
 )
+from yos.lib.dates import long_date
 from yos.lib.versioning import save_if_current
 from yos.models import User
 
@@ -71,7 +72,7 @@ def _apply_young_victim(victim: Victim, cases: list[Case]) -> None:
             raise ValidationError(
                 {
                     "date_of_birth": m.BIRTH_DATE_AFTER_OFFENCE.format(
-                        day=f"{case.offence_date.day} {case.offence_date:%B %Y}"
+                        day=long_date(case.offence_date)
                     )
                 }
             )

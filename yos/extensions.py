@@ -21,6 +21,10 @@ them. The order is written down rather than taken from INSTALLED_APPS because
 the run's order is behaviour: orders, contracts and victims raise and resolve
 their flags first, then yos's retention step flags records due for review.
 An app missing from NIGHTLY_ORDER cannot register steps (ImproperlyConfigured).
+Flag answers (issue 16): ``register_flag_answers(app, {kind: yos.flags.Answer})``,
+from an app in NIGHTLY_ORDER, next to the nightly step that raises those
+kinds; ``flag_answers()`` is every app's, and a save of a trigger model
+resolves the flags it answers (yos.flags.connect_answers).
 Demo data (``manage.py seed_demo``): ``register_demo_seeder(app, seed)``, run
 in DEMO_ORDER, each app's seed reading what the apps before it made.
 
@@ -54,6 +58,7 @@ Step = tuple[str, Callable]
 _hooks: dict[str, list[tuple[str, Callable]]] = {hook: [] for hook in HOOKS}
 _steps: dict[str, list[Step]] = {}
 _demo: dict[str, Callable] = {}
+_answers: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,20 @@ def register_nightly_steps(app: str, steps: Iterable[Step]) -> None:
 def nightly_steps() -> list[Step]:
     """Every app's nightly steps named "app.step", in NIGHTLY_ORDER."""
     return [(f"{app}.{name}", func) for app in NIGHTLY_ORDER for name, func in _steps.get(app, [])]
+
+
+def register_flag_answers(app: str, answers: dict[str, Any]) -> None:
+    """app's flag kinds and how a save answers them (yos.flags.Answer)."""
+    if app not in NIGHTLY_ORDER:
+        raise ImproperlyConfigured(
+            f"Add {app!r} to yos.extensions.NIGHTLY_ORDER: flag answers go with nightly steps"
+        )
+    _answers[app] = dict(answers)
+
+
+def flag_answers() -> dict[str, Any]:
+    """Every app's flag answers, kind -> Answer, apps in NIGHTLY_ORDER."""
+    return {kind: a for app in NIGHTLY_ORDER for kind, a in _answers.get(app, {}).items()}
 
 
 def register_demo_seeder(app: str, seed: Callable) -> None:

@@ -24,7 +24,7 @@ def test_it_flags_overdue_first_contacts_once_and_resolves_them(case_manager):
     assert (flag.object_id, flag.due_on, flag.family_id) == (victim.pk, dt.date(2026, 11, 9), None)
 
     # Recording the contact answers the flag in the same request (issue 16:
-    # yos.flags.ANSWERS); the next night's run agrees and has nothing to do.
+    # victims.jobs.ANSWERS); the next night's run agrees and has nothing to do.
     VictimContactFactory(victim=victim, contacted_on=dt.date(2026, 11, 11))
     assert not Flag.objects.filter(resolved_at__isnull=True).exists()
     assert first_contact_flags(dt.date(2026, 11, 12), by=by)["overdue"] == {

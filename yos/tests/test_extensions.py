@@ -12,7 +12,8 @@ from yos import extensions, jobs
 
 def test_hooks_are_called_in_installed_apps_order():
     assert [app for app, _ in extensions.registered("home_panels")] == [
-        "yos",
+        "yos",  # notices (a decision on the user's own request) first
+        "yos",  # then the to-do list
         "cases",
         "orders",
         "contracts",
@@ -38,6 +39,7 @@ def test_nightly_steps_run_in_the_written_order():
         "orders.closure_flags",
         "orders.warning_letters",
         "orders.counselling_ended_notices",
+        "contracts.end_past_contracts",  # first: an ended contract raises no flag
         "contracts.ending_flags",
         "contracts.review_flags",
         "contracts.unsigned_flags",
