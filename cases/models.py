@@ -274,6 +274,11 @@ class CaseKind(models.TextChoices):
         """Kinds that follow an offence: the child must be under 18 at its date."""
         return {k.value for k in cls} - {cls.PREVENTION.value, cls.PARENTING.value}
 
+    @classmethod
+    def court_orders(cls) -> set[str]:
+        """Court-ordered kinds (issue 17: monitoring and closure rules)."""
+        return {cls.REFERRAL_ORDER.value, cls.YRO.value, cls.DTO.value}
+
 
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", "Referred"
