@@ -24,9 +24,12 @@ from cases.models import (
     SessionKind,
     Title,
 )
-from yos.forms import GDSDateField, GDSFormMixin, QuickSelect
+from yos.forms import GDSDateField, GDSFormMixin, QuickSelect, yes_no
 from yos.lib.postcodes import INVALID_POSTCODE, is_uk_postcode, normalise_postcode
-from yos.lib.versioning import VersionedFormMixin
+from yos.lib.versioning import (
+    STALE_RECORD,  # noqa: F401 - shown by cases.views
+    VersionedFormMixin,
+)
 from yos.models import Team
 
 # Messages
@@ -51,23 +54,6 @@ VIEWS_TEXT_REQUIRED = "Enter what the child said"
 VIEWS_DATE_REQUIRED = "Enter the date the views were recorded"
 CASE_MANAGER_REQUIRED = "Select a case manager"
 ADDRESS_LINES_REQUIRED = "Enter the first line of the address, such as the house number and street"
-STALE_RECORD = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the record and make them again."
-)
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": message},
-        **kwargs,
-    )
 
 
 def relayout(form: forms.Form) -> None:

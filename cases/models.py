@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import rules
-from yos.lib.dates import age_on
+from yos.lib.dates import age_on, long_date
 from yos.lib.models import DomainModel, new_reference
 
 
@@ -156,7 +156,7 @@ class ChildView(DomainModel):
         ordering = ["-recorded_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Views of {self.child} on {self.recorded_on:%d %B %Y}"
+        return f"Views of {self.child} on {long_date(self.recorded_on)}"
 
     def get_absolute_url(self) -> str:
         return self.child.get_absolute_url() + "#views"
@@ -276,6 +276,7 @@ class CaseKind(models.TextChoices):
 
     @classmethod
     def court_orders(cls) -> set[str]:
+        """Court-ordered kinds (issue 17: monitoring and closure rules)."""
         return {cls.REFERRAL_ORDER.value, cls.YRO.value, cls.DTO.value}
 
 
@@ -390,7 +391,7 @@ class Session(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.starts_at:%d %B %Y}"
+        return f"{self.get_kind_display()} on {long_date(self.starts_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:session-edit", args=[self.pk])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from yos.lib.dates import age_on
+from yos.lib.dates import age_on, long_date  # noqa: F401 - cases.rules.long_date
 
 # Messages (GOV.UK style: specific, plain English, no "This field is required.").
 DOB_IN_FUTURE = "Date of birth must be in the past"
@@ -99,10 +99,6 @@ def statutory_age_problem(
     if age_on(date_of_birth, offence_date) >= ADULTHOOD:
         return ("offence_date", STATUTORY_NOT_UNDER_18)
     return None
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def criminal_responsibility_problem(

@@ -42,7 +42,7 @@ from cases.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, collect, page_memo
-from yos.models import Role, User
+from yos.models import User
 
 # --- Find a child ---------------------------------------------------------------
 
@@ -157,15 +157,15 @@ _TEXT_KEYS = {"last_name", "first_name", "reference"}
 def _team_scoped(user: User, search: ChildSearch) -> bool:
     """Whether the list is one team's (or a few teams') children: a case
     manager, a team supervisor, or a team chosen in the filter."""
-    service_wide = access.role_of(user) == Role.SUPERVISOR and user.service_wide
-    return bool(search.team) or not service_wide
+    return bool(search.team) or not access.sees_whole_service(user)
 
 
 def _ordering(keys, *, reverse: bool = False, team_scoped: bool = False) -> list:
     """ORDER BY for keys. For a team's children the text keys are wrapped
-    (_Unindexed): walking the whole country's name index in order and keeping
-    1 child in 500 cost 120–280 ms at 10^6 children, where finding the team's
-    ≈ 2,000 children first and sorting them costs 10 ms (docs/performance.md)."""
+    (_Unindexed) so that PostgreSQL finds the team's few children first and
+    sorts them, rather than walking the whole country's name index in order
+    and discarding nearly every row (measurements: docs/performance.md,
+    "Why the code is as it is")."""
 
     def key(name):
         return _Unindexed(F(name)) if team_scoped and name in _TEXT_KEYS else F(name)
@@ -327,9 +327,10 @@ def case_managers_for_filter(user: User, team_id: int | None = None) -> QuerySet
     can see), else those of the user's own teams. A service-wide supervisor
     sees every team, but a list of every case manager in the country is no
     filter (thousands of options, seconds to render): they choose a team first."""
-    qs = User.objects.filter(groups__name=Role.CASE_MANAGER.value)
-    service_wide = access.role_of(user) == Role.SUPERVISOR and user.service_wide
-    if team_id is not None and (service_wide or team_id in access.team_ids(user)):
+    qs = access.case_managers()
+    if team_id is not None and (
+        access.sees_whole_service(user) or team_id in access.team_ids(user)
+    ):
         qs = qs.filter(teams=team_id)
     else:
         qs = qs.filter(teams__in=access.team_ids(user))
@@ -586,8 +587,7 @@ def closure_requests_waiting(user: User) -> QuerySet[CaseClosureRequest]:
 def home_panels(user: User) -> list[dict]:
     """My caseload for a case manager; families awaiting allocation and closure
     requests awaiting a decision for a supervisor."""
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         families = caseload(user)
         return [
             {
@@ -596,7 +596,7 @@ def home_panels(user: User) -> list[dict]:
                 "upcoming": upcoming_sessions(families)[:20],
             }
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [
             {
                 "template": "cases/includes/unallocated_panel.html",

@@ -77,7 +77,7 @@ def family_update(*, family: Family, changes: dict, loaded_version: int | None, 
 def allocation_candidates(*, family: Family, by: User):
     """Case managers by may allocate family to: its team's, or anyone's for a
     service-wide supervisor."""
-    if by.service_wide:
+    if access.sees_whole_service(by):
         return access.allocatable_case_managers(by)
     return access.allocatable_case_managers(by, [family.team_id])
 

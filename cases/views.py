@@ -39,7 +39,7 @@ from yos.lib.audit import log_read
 from yos.lib.history import render_history
 from yos.lib.ids import parse_id
 from yos.lib.versioning import StaleRecord
-from yos.models import Role, Team
+from yos.models import Role
 
 CASEWORK = access.CASEWORK
 CASE_MANAGER = (Role.CASE_MANAGER,)
@@ -85,7 +85,7 @@ def _form_page(request, form, *, title, back_url, caption="", **extra) -> HttpRe
 def find_child(request: HttpRequest) -> HttpResponse:
     """Search the children this user may see; filters, sort and pages in the query string."""
     user = request.user
-    teams = Team.objects.all() if user.service_wide else user.teams.all()
+    teams = access.teams_for(user)
     chosen_team = request.GET.get("team", "")
     form = ChildSearchForm(
         request.GET or None,

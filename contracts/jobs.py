@@ -23,10 +23,11 @@ from contracts.models import (
     ContractParent,
     ParentingContract,
 )
-from yos.flags import flags_sync, wanted_rows
+from yos.flags import Answer, flags_sync, itself, wanted_rows
 from yos.letters import (
     LetterKind,
     LetterSpec,
+    address_lines,
     due_window_start,
     issue_due,
     letter_key,
@@ -34,6 +35,7 @@ from yos.letters import (
     register,
     residents,
 )
+from yos.lib.dates import flag_window_end, long_date
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/contract_warning.html"
@@ -68,7 +70,7 @@ def ending_flags(run_date: date, *, by) -> dict:
     passed without it being completed or ended)."""
     contracts = ParentingContract.objects.filter(
         status__in=rules.Status.IN_FORCE,
-        ends_on__lte=run_date + timedelta(days=settings.FLAG_WARNING_DAYS),
+        ends_on__lte=flag_window_end(run_date),
     )
     wanted = wanted_rows(contracts, due_on="ends_on", **SCOPE)
     return flags_sync(kind=Flag.Kind.CONTRACT_ENDING, model=ParentingContract, wanted=wanted, by=by)
@@ -188,7 +190,7 @@ def _warning_load(ids: list, run_date: date) -> list[LetterSpec]:
                 subject=contract,
                 reason=(
                     f"Parenting contract {contract.reference}: "
-                    f"non-compliance noticed on {record.noticed_on.day} {record.noticed_on:%B %Y}"
+                    f"non-compliance noticed on {long_date(record.noticed_on)}"
                 ),
                 template=WARNING_TEMPLATE,
                 family=contract.pupil.family,
@@ -214,6 +216,29 @@ def _warning_sent(letter: Letter, by) -> None:
     warning_letter_sent(letter=letter, by=by)
 
 
+def _warning_context(non_compliance: ContractNonCompliance, day: date) -> dict:
+    contract = non_compliance.contract
+    return {
+        "contract": contract,
+        "non_compliance": non_compliance,
+        "pupil": contract.pupil,
+        "school": contract.school,
+        "school_address": address_lines(contract.school.address),
+        "issued_on": day,
+    }
+
+
+def _copy_context(version: ContractDocument, day: date) -> dict:
+    contract = version.contract
+    return {
+        "contract": contract,
+        "version": version,
+        "pupil": contract.pupil,
+        "school": contract.school,
+        "school_address": address_lines(contract.school.address),
+    }
+
+
 register(
     LetterKind(
         kind=Letter.Kind.CONTRACT_WARNING,
@@ -223,6 +248,7 @@ register(
         load=_warning_load,
         issued=_warning_issued,
         sent=_warning_sent,
+        context=_warning_context,
     )
 )
 
@@ -325,6 +351,7 @@ register(
         due=_copy_due,
         load=_copy_load,
         sent=_copy_sent,
+        context=_copy_context,
     )
 )
 
@@ -352,3 +379,34 @@ STEPS = [
     ("warning_letters", warning_letters),
     ("copy_letters", copy_letters),
 ]
+
+
+# --- Answers (issue 16): the saves that resolve these flags in their request -------
+
+ANSWERS = {
+    # Completing or ending the contract; a review that sets the next date;
+    # the last signature (the contract's own save moves it on).
+    Flag.Kind.CONTRACT_ENDING: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.filter(
+            status__in=rules.Status.IN_FORCE, ends_on__lte=flag_window_end(on)
+        ),
+        triggers={"contracts.ParentingContract": itself},
+    ),
+    Flag.Kind.CONTRACT_REVIEW_OVERDUE: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.review_due(on),
+        triggers={
+            "contracts.ParentingContract": itself,
+            "contracts.ContractReview": lambda review: [review.contract_id],
+        },
+    ),
+    Flag.Kind.CONTRACT_UNSIGNED: Answer(
+        model="contracts.ParentingContract",
+        wanted=lambda on: ParentingContract.objects.signing_overdue(on),
+        triggers={
+            "contracts.ParentingContract": itself,
+            "contracts.ContractSignature": lambda signature: [signature.contract_id],
+        },
+    ),
+}

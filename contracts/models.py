@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts import rules
+from yos.lib.dates import long_date
 from yos.lib.models import DomainModel, new_reference
 
 
@@ -265,7 +266,7 @@ class LeadPractitionerChange(DomainModel):
         ordering = ["from_date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} from {self.from_date:%d %B %Y}"
+        return f"{self.name} from {long_date(self.from_date)}"
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url() + "#lead-practitioner"
@@ -390,7 +391,7 @@ class ContractRequirement(DomainModel):
     def when(self) -> str:
         parts = []
         if self.due_on:
-            parts.append(f"By {self.due_on:%-d %B %Y}")
+            parts.append(f"By {long_date(self.due_on)}")
         if self.frequency:
             parts.append(self.frequency)
         return "; ".join(parts)
@@ -516,7 +517,7 @@ class ContractCopySent(DomainModel):
         ordering = ["sent_on", "id"]
 
     def __str__(self) -> str:
-        return f"Copy to {self.recipient} on {self.sent_on:%d %B %Y}"
+        return f"Copy to {self.recipient} on {long_date(self.sent_on)}"
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url() + "#copies"
@@ -542,7 +543,7 @@ class ContractReview(DomainModel):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Review on {self.held_on:%d %B %Y}"
+        return f"Review on {long_date(self.held_on)}"
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url() + f"#review-{self.pk}"
@@ -609,7 +610,7 @@ class ContractNonCompliance(DomainModel):
         ordering = ["-noticed_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Non-compliance noticed {self.noticed_on:%d %B %Y}"
+        return f"Non-compliance noticed {long_date(self.noticed_on)}"
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url() + f"#non-compliance-{self.pk}"
@@ -646,7 +647,7 @@ class AttendanceReferral(DomainModel):
         ordering = ["-made_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Statutory attendance referral on {self.made_on:%d %B %Y}"
+        return f"Statutory attendance referral on {long_date(self.made_on)}"
 
     def get_absolute_url(self) -> str:
         return self.contract.get_absolute_url() + "#referrals"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from yos.lib.dates import add_calendar_months
+from yos.lib.dates import add_calendar_months, long_date
 
 # --- Messages -----------------------------------------------------------------
 
@@ -133,10 +133,6 @@ def consent_date_problems(
     return {}
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def happened_problems(*, field: str, day: date, starts_on: date, today: date) -> dict[str, str]:
     """A review held (field "held_on") or non-compliance noticed ("noticed_on")
     has happened: not in the future, and not before the contract started.
@@ -148,7 +144,7 @@ def happened_problems(*, field: str, day: date, starts_on: date, today: date) ->
     if day > today:
         return {field: future}
     if day < starts_on:
-        return {field: before.format(start=_long(starts_on))}
+        return {field: before.format(start=long_date(starts_on))}
     return {}
 
 
@@ -270,10 +266,6 @@ def missing_signatures(
     if la_is_party and not any(s.kind == "la_officer" for s in sigs):
         missing.append(UNSIGNED_LA_OFFICER)
     return missing
-
-
-def is_in_force(**kwargs) -> bool:
-    return not missing_signatures(**kwargs)
 
 
 def signing_overdue(*, finalised_on: date | None, today: date, allowed_days: int) -> bool:

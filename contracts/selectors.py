@@ -24,7 +24,6 @@ from contracts.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page
-from yos.models import Role
 
 
 def contract_list(user, *, status: str = "") -> QuerySet:
@@ -113,8 +112,7 @@ def missing_signatures_from(contract: ParentingContract) -> list[str]:
 def home_panels(user) -> list[dict]:
     """School staff: their school's contracts needing action (unsigned, review
     due, warning served). Case managers: the contracts of their families."""
-    role = access.role_of(user)
-    if role == Role.SCHOOL_STAFF:
+    if access.works_for_school(user):
         contracts = list(contract_list(user).needing_action()[:50])
         return [
             {
@@ -124,7 +122,7 @@ def home_panels(user) -> list[dict]:
                 "empty": "No contracts need action.",
             }
         ]
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         contracts = list(
             access.visible(user, ParentingContract, write=True)
             .filter(status__in=rules.Status.OPEN)
@@ -162,9 +160,9 @@ def _may_draft_for(user, child) -> bool:
     """Whether child is one of access.contract_pupils(user): for a case manager
     that is a child they may change who has a school, which the child page
     already knows; anyone else is asked in a query."""
-    if access.role_of(user) == Role.CASE_MANAGER:
-        return child.school_id is not None and can_change_on_page(user, child)
-    return access.contract_pupils(user).filter(pk=child.pk).exists()
+    return access.may_draft_contract_for(
+        user, child, changeable=lambda: can_change_on_page(user, child)
+    )
 
 
 def family_panels(user, family) -> list[dict]:

@@ -30,9 +30,10 @@ from contracts.models import (
 )
 from yos import access, letter_content
 from yos.letters import issue_for
+from yos.lib.dates import long_date
 from yos.lib.files import sniff, store_document
 from yos.lib.pdf import render_pdf
-from yos.models import Letter, StoredDocument
+from yos.models import Letter, StoredDocument, User
 from yos.notices import notify_decision
 
 DOCUMENT_TEMPLATE = "letters/contract_document.html"
@@ -56,7 +57,7 @@ DECISION_REASON_NEEDED = "Enter the reason for your decision"
 REQUEST_REASON_NEEDED = "Enter why the contract should end"
 
 
-def _save(instance, by) -> None:
+def _save(instance, by: User) -> None:
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -80,7 +81,7 @@ def _lock(contract: ParentingContract) -> None:
     contract.refresh_from_db()
 
 
-def _transition(contract: ParentingContract, name: str, *, by, reason: str = "") -> None:
+def _transition(contract: ParentingContract, name: str, *, by: User, reason: str = "") -> None:
     """Move contract along the named transition, or refuse with a clear message."""
     _lock(contract)
     target = rules.transition_target(name, contract.status)
@@ -123,7 +124,7 @@ def contract_draft(
     starts_on: date,
     ends_on: date,
     lead_practitioner: str,
-    by,
+    by: User,
     lead_practitioner_organisation: str = "",
     length_reason: str = "",
     next_review_on: date | None = None,
@@ -205,7 +206,7 @@ def contract_record_initiation(
     pupil_engaged: bool | None,
     pupil_engagement_notes: str = "",
     unresponsive_notes: str = "",
-    by,
+    by: User,
 ) -> ParentingContract:
     """Record the meeting that starts the contract: consent, who was there,
     who is unresponsive, and whether the pupil was engaged."""
@@ -255,7 +256,7 @@ def requirement_add(
     due_on: date | None = None,
     frequency: str = "",
     parent=None,
-    by,
+    by: User,
 ) -> ContractRequirement:
     """A SMART requirement. Added to a draft; added later, it takes effect in
     the next version of the document (an amendment)."""
@@ -276,7 +277,13 @@ def requirement_add(
 
 @transaction.atomic
 def lead_practitioner_change(
-    *, contract: ParentingContract, name: str, organisation: str, from_date: date, reason: str, by
+    *,
+    contract: ParentingContract,
+    name: str,
+    organisation: str,
+    from_date: date,
+    reason: str,
+    by: User,
 ) -> LeadPractitionerChange:
     _require_status(contract, *rules.Status.OPEN)
     change = LeadPractitionerChange(
@@ -297,7 +304,7 @@ def lead_practitioner_change(
 # --- The document -----------------------------------------------------------------
 
 
-def _render_document(contract: ParentingContract, *, by, reason: str) -> ContractDocument:
+def _render_document(contract: ParentingContract, *, by: User, reason: str) -> ContractDocument:
     number = contract.document_version + 1
     links = list(contract.parent_links.select_related("adult"))
     pdf = render_pdf(
@@ -331,7 +338,7 @@ def _render_document(contract: ParentingContract, *, by, reason: str) -> Contrac
 
 
 @transaction.atomic
-def contract_finalise(*, contract: ParentingContract, by) -> ContractDocument:
+def contract_finalise(*, contract: ParentingContract, by: User) -> ContractDocument:
     """Check everything a contract must contain, render version 1 of the
     document and wait for signatures."""
     contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
@@ -357,7 +364,7 @@ def contract_finalise(*, contract: ParentingContract, by) -> ContractDocument:
 
 
 @transaction.atomic
-def contract_amend(*, contract: ParentingContract, reason: str, by) -> ContractDocument:
+def contract_amend(*, contract: ParentingContract, reason: str, by: User) -> ContractDocument:
     """A new version of the document (the old versions are kept); it needs
     signing again before it is in force."""
     contract = ParentingContract.objects.select_for_update().get(pk=contract.pk)
@@ -399,7 +406,7 @@ def signature_record(
     signer_kind: str,
     name: str,
     method: str,
-    by,
+    by: User,
     adult=None,
     user=None,
     scan=None,
@@ -461,7 +468,13 @@ def signature_record(
 
 @transaction.atomic
 def copy_sent_record(
-    *, contract: ParentingContract, recipient: str, organisation: str, method: str, sent_on, by
+    *,
+    contract: ParentingContract,
+    recipient: str,
+    organisation: str,
+    method: str,
+    sent_on,
+    by: User,
 ) -> ContractCopySent:
     copy = ContractCopySent(
         contract=contract,
@@ -489,7 +502,7 @@ def review_record(
     next_review_on: date | None = None,
     early_at_parents_request: bool = False,
     requested_by=None,
-    by,
+    by: User,
 ) -> ContractReview:
     """A review with the progress on each requirement ({requirement: (progress,
     notes)}); sets the next review date."""
@@ -539,7 +552,7 @@ def non_compliance_record(
     explanation_reasonable: bool,
     decision_notes: str = "",
     requirement=None,
-    by,
+    by: User,
 ) -> ContractNonCompliance:
     _require_status(contract, *rules.Status.IN_FORCE)
     _refuse_fields(
@@ -572,7 +585,7 @@ def non_compliance_record(
 
 
 def warning_serve(
-    *, non_compliance: ContractNonCompliance, by, held: list | None = None
+    *, non_compliance: ContractNonCompliance, by: User, held: list | None = None
 ) -> list[Letter]:
     """Make the warning letter for each parent concerned (once: the key is per
     non-compliance and parent), through the one letter pipeline
@@ -601,7 +614,7 @@ def warning_serve(
 
 
 @transaction.atomic
-def warning_letter_sent(*, letter: Letter, by) -> None:
+def warning_letter_sent(*, letter: Letter, by: User) -> None:
     """A contract warning letter was sent: the warning is served, so an
     active contract becomes "warning served" (seed 001: "they should serve
     the parent with a warning")."""
@@ -612,20 +625,20 @@ def warning_letter_sent(*, letter: Letter, by) -> None:
             "serve_warning",
             by=by,
             reason=f"Warning letter to {letter.recipient.full_name} sent on "
-            f"{letter.sent_on.day} {letter.sent_on:%B %Y}",
+            f"{long_date(letter.sent_on)}",
         )
         _save(contract, by)
 
 
 @transaction.atomic
-def contract_continue(*, contract: ParentingContract, reason: str, by) -> ParentingContract:
+def contract_continue(*, contract: ParentingContract, reason: str, by: User) -> ParentingContract:
     """After a warning, the parents engage again: the contract carries on."""
     _transition(contract, "continue", by=by, reason=reason)
     _save(contract, by)
     return contract
 
 
-def _settle_requests(contract: ParentingContract, decision: str, reason: str, by) -> None:
+def _settle_requests(contract: ParentingContract, decision: str, reason: str, by: User) -> None:
     """A contract that ends leaves no request to end it waiting: each pending
     one is closed with why (and who), so the requester sees what happened."""
     for request in contract.termination_requests.filter(
@@ -646,7 +659,7 @@ def contract_terminate(
     services_consulted: bool,
     services_consulted_details: str,
     ended_on: date,
-    by,
+    by: User,
 ) -> ParentingContract:
     """End the contract early. Only who yos.access.termination_refusal allows:
     a YOS supervisor for a local-authority contract (the case manager requests
@@ -681,7 +694,7 @@ def termination_request(
     ended_on: date,
     services_consulted: bool,
     services_consulted_details: str = "",
-    by,
+    by: User,
 ) -> TerminationRequest:
     """The allocated case manager asks a supervisor to end a local-authority
     contract early, with a reason. One request waits at a time."""
@@ -717,7 +730,7 @@ def termination_request(
 
 @transaction.atomic
 def termination_decide(
-    *, request: TerminationRequest, approve: bool, reason: str, by
+    *, request: TerminationRequest, approve: bool, reason: str, by: User
 ) -> TerminationRequest:
     """A supervisor approves (the contract is ended, by the supervisor, with the
     request's reason and date) or refuses (the contract continues) a request,
@@ -761,7 +774,7 @@ def termination_decide(
 
 @transaction.atomic
 def contract_complete(
-    *, contract: ParentingContract, reason: str, ended_on: date, by
+    *, contract: ParentingContract, reason: str, ended_on: date, by: User
 ) -> ParentingContract:
     _transition(contract, "complete", by=by, reason=reason)
     contract.ended_on = ended_on
@@ -774,7 +787,7 @@ def contract_complete(
 
 
 @transaction.atomic
-def contract_expire(*, contract: ParentingContract, today: date, by) -> ParentingContract:
+def contract_expire(*, contract: ParentingContract, today: date, by: User) -> ParentingContract:
     """Its end date passed without it being completed or ended."""
     if today <= contract.ends_on:
         raise ValidationError(NOT_ENDED_YET)
@@ -796,7 +809,7 @@ def referral_make(
     external_reference: str = "",
     notes: str = "",
     letter_upload=None,
-    by,
+    by: User,
 ) -> AttendanceReferral:
     """Seed 001: "If a parenting contract exists then this can be uploaded when
     making the referral, and if not then a letter should be uploaded which was

@@ -15,7 +15,8 @@ from contracts.models import ContractNonCompliance, ContractSignature, Parenting
 from yos import access, letter_content
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
-from yos.lib.versioning import StaleRecord, save_if_current
+from yos.lib.dates import long_date
+from yos.lib.versioning import STALE_RECORD, StaleRecord, save_if_current
 from yos.models import Role
 
 ADDRESS_NEEDED = (
@@ -25,10 +26,6 @@ ADDRESS_NEEDED = (
 
 READERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER, Role.SUPERVISOR)
 WRITERS = (Role.SCHOOL_STAFF, Role.CASE_MANAGER)
-STALE = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the record and try again."
-)
 
 
 def _posted(request: HttpRequest):
@@ -70,7 +67,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "contracts": contracts,
             "status": status,
             "statuses": ParentingContract.Status.choices,
-            "can_draft": access.role_of(request.user) in WRITERS,
+            "can_draft": access.may_draft_contracts(request.user),
         },
     )
 
@@ -87,8 +84,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_read(request, contract)
     documents = sorted(contract.documents.all(), key=lambda d: -d.number)
     current = documents[0] if documents else None
-    role = access.role_of(request.user)
-    can_write = role in WRITERS and access.can_change(request.user, contract)
+    # School staff and case managers only: can_change is False for every other role.
+    can_write = access.can_change(request.user, contract)
     return render(
         request,
         "contracts/detail.html",
@@ -103,7 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if contract.status == ParentingContract.Status.AWAITING_SIGNATURES
             else [],
             "can_write": can_write,
-            "is_school_staff": role == Role.SCHOOL_STAFF,
+            "is_school_staff": access.works_for_school(request.user),
             "can_terminate": access.can_terminate_contract(request.user, contract),
             "can_request_termination": access.can_request_termination(request.user, contract),
             "can_decide_termination": access.can_decide_termination(request.user, contract),
@@ -128,7 +125,7 @@ def draft(request: HttpRequest, child_pk: int) -> HttpResponse:
         parents = list(data.pop("parents"))
         party = (
             ParentingContract.Party.GOVERNING_BODY
-            if access.role_of(request.user) == Role.SCHOOL_STAFF
+            if access.works_for_school(request.user)
             else ParentingContract.Party.LOCAL_AUTHORITY
         )
         try:
@@ -158,7 +155,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.contract_check_terms(form.instance)
             save_if_current(form.instance, form.cleaned_data["loaded_version"], by=request.user)
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         else:
             return _done(request, contract, "Contract saved")
     return _form_page(
@@ -571,8 +568,8 @@ def decide_termination(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
         form,
         "Decide the request to end the contract",
         status=400 if form.errors else 200,
-        intro=f"{ask.requested_by} asked on {ask.requested_at:%-d %B %Y} for the contract to "
-        f"end on {ended.day} {ended:%B %Y}: {ask.reason}",
+        intro=f"{ask.requested_by} asked on {long_date(ask.requested_at)} for the contract to "
+        f"end on {long_date(ended)}: {ask.reason}",
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
@@ -28,7 +27,7 @@ from orders.models import (
     ParentingOrder,
 )
 from orders.rules import long_date
-from yos.flags import flags_sync, wanted_rows
+from yos.flags import Answer, flags_sync, itself, wanted_rows
 from yos.letters import (
     KEY_PREFIX,
     LetterKind,
@@ -40,6 +39,7 @@ from yos.letters import (
     register,
     residents,
 )
+from yos.lib.dates import flag_window_end
 from yos.models import Flag, Letter
 
 WARNING_TEMPLATE = "letters/order_warning.html"
@@ -51,7 +51,7 @@ NOTICE_TEMPLATE = "letters/counselling_ended.html"
 
 
 def window_end(run_date: date) -> date:
-    return run_date + timedelta(days=settings.FLAG_WARNING_DAYS)
+    return flag_window_end(run_date)
 
 
 def _open_orders():
@@ -128,9 +128,9 @@ def due_for_closure(run_date: date):
     ran (agrees with ParentingOrderQuerySet.with_status).
 
     One grouped pass over the orders of cases not closed, joined to their
-    requirements: a case is due when none of its rows is running. (Starting
-    from the cases, with EXISTS for "has an order" and NOT EXISTS for "has a
-    running order", cost 4× as much at 10^5 children: docs/performance.md.)"""
+    requirements: a case is due when none of its rows is running. One pass,
+    because starting from the cases with EXISTS / NOT EXISTS reads the orders
+    twice (docs/performance.md, "Why the code is as it is")."""
     running_row = Q(closed_on__isnull=True) & (
         (COUNSELLING_TO_ENFORCE & Q(counselling_ends_on__gte=run_date))
         | Q(requirements__ends_on__gte=run_date)
@@ -321,6 +321,27 @@ def _notice_load(ids: list, run_date: date) -> list[LetterSpec]:
     return specs
 
 
+def _warning_context(failure: FailureToComply, day: date) -> dict:
+    order = failure.order
+    manager = order.child.family.case_manager
+    return {
+        "order": order,
+        "failure": failure,
+        # What happened when the parent was asked for an explanation.
+        "explanation": rules.letter_explanation(failure),
+        "case_manager": manager.get_full_name() if manager else "",
+        "counselling_enforceable": order.counselling_enforceable_on(day),
+    }
+
+
+def _notice_context(order: ParentingOrder, day: date) -> dict:
+    return {
+        "order": order,
+        "voluntary_from": order.counselling_ends_on + timedelta(days=1),
+        "requirements_running": [r for r in order.requirements.all() if r.ends_on >= day],
+    }
+
+
 register(
     LetterKind(
         kind=Letter.Kind.ORDER_WARNING,
@@ -328,6 +349,7 @@ register(
         due=_warning_due,
         one=_warning_one,
         load=_warning_load,
+        context=_warning_context,
     )
 )
 register(
@@ -336,6 +358,7 @@ register(
         flag_model=ParentingOrder,
         due=_notice_due,
         load=_notice_load,
+        context=_notice_context,
     )
 )
 
@@ -362,3 +385,60 @@ STEPS = [
     ("warning_letters", warning_letters),
     ("counselling_ended_notices", counselling_ended_notices),
 ]
+
+
+# --- Answers (issue 16): the saves that resolve these flags in their request -------
+
+
+def _open_orders_with_counselling():
+    return ParentingOrder.objects.filter(closed_on__isnull=True).with_counselling_to_enforce()
+
+
+def _requirements_of_open_orders():
+    return OrderRequirement.objects.filter(order__closed_on__isnull=True)
+
+
+def _requirements_of_order(order):
+    return OrderRequirement.objects.filter(order_id=order.pk).values("pk")
+
+
+ANSWERS = {
+    # Closing the case (cases.Case saved closed) answers "due for closure".
+    Flag.Kind.CASE_DUE_FOR_CLOSURE: Answer(
+        model="cases.Case",
+        wanted=due_for_closure,
+        id_field="case_id",
+        triggers={"cases.Case": itself},
+    ),
+    # Closing the order, or correcting its dates.
+    Flag.Kind.COUNSELLING_ENDING: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(
+            counselling_ends_on__gte=on, counselling_ends_on__lte=flag_window_end(on)
+        ),
+        triggers={"orders.ParentingOrder": itself},
+    ),
+    Flag.Kind.COUNSELLING_ENDED: Answer(
+        model="orders.ParentingOrder",
+        wanted=lambda on: _open_orders_with_counselling().filter(counselling_ends_on__lt=on),
+        triggers={"orders.ParentingOrder": itself},
+    ),
+    Flag.Kind.REQUIREMENT_ENDING: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(
+            ends_on__gte=on, ends_on__lte=flag_window_end(on)
+        ),
+        triggers={
+            "orders.OrderRequirement": itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+    Flag.Kind.REQUIREMENT_ENDED: Answer(
+        model="orders.OrderRequirement",
+        wanted=lambda on: _requirements_of_open_orders().filter(ends_on__lt=on),
+        triggers={
+            "orders.OrderRequirement": itself,
+            "orders.ParentingOrder": _requirements_of_order,
+        },
+    ),
+}

@@ -284,19 +284,17 @@ class ParentingOrder(DomainModel):
         """The status on a day; agrees with ParentingOrderQuerySet.with_status."""
         if self.closed_on is not None:
             return OrderStatus.CLOSED
-        if self.has_counselling_to_enforce and on <= self.counselling_ends_on:
+        counselling = self.has_counselling_to_enforce
+        ends = self.requirement_ends()
+        if rules.is_due_for_closure(self.made_on, ends, on, counselling=counselling):
+            return OrderStatus.DUE_FOR_CLOSURE
+        if counselling and on <= self.counselling_ends_on:
             return OrderStatus.COUNSELLING
-        if any(rules.requirement_is_running(end, on) for end in self.requirement_ends()):
-            return OrderStatus.REQUIREMENTS
-        return OrderStatus.DUE_FOR_CLOSURE
+        return OrderStatus.REQUIREMENTS
 
     @property
     def status(self) -> OrderStatus:
         return self.status_on(timezone.localdate())
-
-    @property
-    def counselling_days_left(self) -> int:
-        return (self.counselling_ends_on - timezone.localdate()).days
 
 
 # --- the parents in the history: snapshot on change only ----------------------
@@ -408,10 +406,6 @@ class OrderRequirement(DomainModel):
 
     def is_running_on(self, on: date) -> bool:
         return rules.requirement_is_running(self.ends_on, on)
-
-    @property
-    def is_running(self) -> bool:
-        return self.is_running_on(timezone.localdate())
 
 
 class ConditionKind(models.TextChoices):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Protocol
 
-from yos.lib.dates import add_calendar_months
+from yos.lib.dates import add_calendar_months, long_date  # noqa: F401 - rules.long_date is used across orders
 
 COUNSELLING_MONTHS = 3  # "The maximum length ... is 3 months ... from the date the order is given"
 REQUIREMENT_MONTHS = 12  # "a requirement of up to 12 months from the date the order is imposed"
@@ -44,11 +44,6 @@ def has_counselling_to_enforce(order: _Order) -> bool:
     ParentingOrderQuerySet.with_counselling_to_enforce (COUNSELLING_TO_ENFORCE).
     """
     return not order.programme_omitted
-
-
-def long_date(day: date) -> str:
-    """'14 November 2027': the GOV.UK date style, without a leading zero."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def counselling_ends_on(made_on: date) -> date:
@@ -100,8 +95,15 @@ def case_open_until(
 def is_due_for_closure(
     made_on: date, requirement_ends: Iterable[date], on: date, *, counselling: bool = True
 ) -> bool:
-    """True once counselling (if any) and every requirement have ended."""
-    return on > case_open_until(made_on, requirement_ends, counselling=counselling)
+    """True once nothing on the order runs on the day `on`: counselling (if
+    any) and every requirement have ended. An order with neither (the court
+    omitted the programme and imposed no requirement) has nothing to run and
+    is due from the day it is made, as the pages, lists and nightly closure
+    flags have always shown it (orders/tests/test_rule_agreement.py)."""
+    ends = [*requirement_ends]
+    if counselling:
+        ends.append(counselling_ends_on(made_on))
+    return not any(requirement_is_running(end, on) for end in ends)
 
 
 def failure_to_attend_counselling_error(

@@ -4,7 +4,7 @@ pages it does not own (yos/extensions.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.apps import apps
 from django.conf import settings
@@ -25,8 +25,8 @@ from orders.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
+from yos.lib.dates import flag_window_end
 from yos.lib.history import NOT_SET, Change, HistoryEntry, history_entries
-from yos.models import Role
 
 # --- Lists and pages -----------------------------------------------------------
 
@@ -364,10 +364,9 @@ def waiting_for_explanation(user, *, on: date) -> QuerySet:
 
 
 def home_panels(user) -> list[dict]:
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         today = timezone.localdate()
-        soon = today + timedelta(days=settings.FLAG_WARNING_DAYS)
+        soon = flag_window_end(today)
         mine = access.visible(user, ParentingOrder, write=True).filter(closed_on__isnull=True)
         ending = (
             orders_for(user, mine, on=today)
@@ -389,7 +388,7 @@ def home_panels(user) -> list[dict]:
                 "failures": list(waiting_for_explanation(user, on=today)),
             },
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [
             {
                 "template": "orders/includes/home_referrals.html",

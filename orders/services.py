@@ -28,6 +28,7 @@ from orders.models import (
 )
 from yos import access
 from yos.lib.versioning import save_if_current
+from yos.models import User
 from yos.notices import notify_decision
 
 PARENT_NOT_IN_FAMILY = "Select parents or carers from the child's family"
@@ -67,7 +68,7 @@ LEGACY_ATTENDANCE = "Select whether the parent attended"
 REFERRAL_DECIDED = "This referral has already been decided"
 
 
-def _save(instance, *, by) -> None:
+def _save(instance, *, by: User) -> None:
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -104,7 +105,7 @@ def earlier_orders_of(parents: Iterable, *, before=None, exclude=None):
 
 
 @transaction.atomic
-def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
+def order_create(*, case, parents: Iterable, by: User, **fields) -> ParentingOrder:
     """Record an order made by a court on the given parenting case (not a closed one)."""
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(CASE_CLOSED)
@@ -117,7 +118,7 @@ def order_create(*, case, parents: Iterable, by, **fields) -> ParentingOrder:
 
 @transaction.atomic
 def order_update(
-    *, order: ParentingOrder, parents: Iterable, loaded_version: int | None, by, **fields
+    *, order: ParentingOrder, parents: Iterable, loaded_version: int | None, by: User, **fields
 ) -> ParentingOrder:
     """Change an order's details; refused when someone saved it in between
     (StaleRecord). Requirement end dates are re-checked against a new made_on."""
@@ -137,7 +138,7 @@ def order_update(
 
 
 @transaction.atomic
-def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder:
+def order_close(*, order: ParentingOrder, closed_on: date, by: User) -> ParentingOrder:
     """Close an order that is due for closure (never one still running)."""
     order = ParentingOrder.objects.select_for_update().get(pk=order.pk)
     if order.status_on(closed_on) != OrderStatus.DUE_FOR_CLOSURE:
@@ -149,7 +150,7 @@ def order_close(*, order: ParentingOrder, closed_on: date, by) -> ParentingOrder
 
 
 @transaction.atomic
-def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
+def requirement_add(*, order: ParentingOrder, by: User, **fields) -> OrderRequirement:
     """Add a court requirement; one ending more than 12 months after the order
     was made is refused with the latest allowed date."""
     _refuse_if_closed(
@@ -165,7 +166,7 @@ def requirement_add(*, order: ParentingOrder, by, **fields) -> OrderRequirement:
 
 @transaction.atomic
 def requirement_update(
-    *, requirement: OrderRequirement, loaded_version: int | None, by, **fields
+    *, requirement: OrderRequirement, loaded_version: int | None, by: User, **fields
 ) -> OrderRequirement:
     """Change a requirement (its end date re-checked); refused on a closed order."""
     _refuse_if_closed(
@@ -181,7 +182,7 @@ def requirement_update(
 
 
 @transaction.atomic
-def condition_add(*, order: ParentingOrder, by, **fields) -> OrderCondition:
+def condition_add(*, order: ParentingOrder, by: User, **fields) -> OrderCondition:
     """Attach a condition (seed 000) running between two dates within the order."""
     _refuse_if_closed(
         case=order.case,
@@ -196,7 +197,7 @@ def condition_add(*, order: ParentingOrder, by, **fields) -> OrderCondition:
 
 @transaction.atomic
 def condition_update(
-    *, condition: OrderCondition, loaded_version: int | None, by, **fields
+    *, condition: OrderCondition, loaded_version: int | None, by: User, **fields
 ) -> OrderCondition:
     """Change a condition (its dates re-checked); refused on a closed order."""
     _refuse_if_closed(
@@ -217,7 +218,7 @@ def session_record(
     case,
     held_on: date,
     attendance: str,
-    by,
+    by: User,
     order: ParentingOrder | None = None,
     parent=None,
     worker: str = "",
@@ -275,7 +276,7 @@ def failure_record(
     parent,
     occurred_on: date,
     description: str,
-    by,
+    by: User,
     session: OrderSession | None = None,
     requirement: OrderRequirement | None = None,
     condition: OrderCondition | None = None,
@@ -320,7 +321,7 @@ def failure_explanation_record(
     failure: FailureToComply,
     status: str,
     on: date | None,
-    by,
+    by: User,
     explanation: str = "",
     excuse: str = "",
 ) -> FailureToComply:
@@ -361,7 +362,7 @@ def failure_explanation_record(
 
 
 @transaction.atomic
-def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachReferral:
+def referral_request(*, failure: FailureToComply, reason: str, by: User) -> BreachReferral:
     """A case manager asks for a failure to be referred for prosecution: only
     once its warning is due (the parent was asked; rules.failure_warning_due)."""
     failure = FailureToComply.objects.select_for_update().get(pk=failure.pk)
@@ -379,7 +380,9 @@ def referral_request(*, failure: FailureToComply, reason: str, by) -> BreachRefe
 
 
 @transaction.atomic
-def referral_decide(*, referral: BreachReferral, approve: bool, reason: str, by) -> BreachReferral:
+def referral_decide(
+    *, referral: BreachReferral, approve: bool, reason: str, by: User
+) -> BreachReferral:
     """A supervisor approves or declines a breach referral, saying why.
     Refused (PermissionDenied) for anyone but a supervisor."""
     if not access.can_approve(by):

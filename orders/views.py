@@ -34,13 +34,8 @@ from yos import access
 from yos.forms import add_service_errors
 from yos.letters import issue_for
 from yos.lib.audit import log_read
-from yos.lib.versioning import StaleRecord
+from yos.lib.versioning import STALE_RECORD, StaleRecord
 from yos.models import Letter
-
-STALE = (
-    "Someone else changed this record while you were editing it. "
-    "Your changes have not been saved: check the current details and try again."
-)
 
 
 def _data(request: HttpRequest):
@@ -145,7 +140,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -200,7 +195,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -244,7 +239,7 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form),
             )
         except StaleRecord:
-            form.add_error(None, STALE)
+            form.add_error(None, STALE_RECORD)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

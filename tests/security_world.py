@@ -176,7 +176,7 @@ def build_side(key, *, canary, team, school, case_manager, school_user) -> Side:
     VictimUpdateFactory(victim=s.victim, by=case_manager, text=f"VICTIMUPDATE{canary}")
     s.rj_work = RestorativeJusticeWorkFactory(offence=offence)
     s.reparation = ReparationFactory(case=s.case, placement=f"{canary}garden")
-    # A flag no save answers (yos.flags.ANSWERS), so that the crawls and
+    # A flag no save answers (extensions.flag_answers()), so that the crawls and
     # forms that edit the records leave it open for the flag pages' cells.
     s.flag = Flag.objects.create(
         kind=Flag.Kind.ADDRESS_NEEDED,

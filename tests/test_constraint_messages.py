@@ -882,13 +882,13 @@ def reparation_ends_after_start(c: Ctx):
 
 
 def order_end_outcome_hours_in_a_week(c: Ctx):
-    from yos.dashboard.forms import OrderEndOutcomeForm
+    from dashboard.forms import OrderEndOutcomeForm
 
     return form_refused(OrderEndOutcomeForm({"ete_hours": "169"}))
 
 
 def screening_support_only_for_identified_need(c: Ctx):
-    from yos.dashboard.forms import NeedsScreeningForm
+    from dashboard.forms import NeedsScreeningForm
 
     form = NeedsScreeningForm(
         {"need": "mental_health", "identified": "no", "support_offered": "on"}
@@ -897,7 +897,7 @@ def screening_support_only_for_identified_need(c: Ctx):
 
 
 def screening_attending_needs_offer(c: Ctx):
-    from yos.dashboard.forms import NeedsScreeningForm
+    from dashboard.forms import NeedsScreeningForm
 
     form = NeedsScreeningForm({"need": "mental_health", "identified": "yes", "attending": "on"})
     return form_refused(form)

@@ -34,9 +34,9 @@ from yos.models import Team
 
 pytestmark = pytest.mark.django_db
 
-PACKAGES = ["yos", "cases", "orders", "contracts", "victims"]
+PACKAGES = ["yos", "cases", "orders", "contracts", "victims", "dashboard", "sar"]
 # Never imported by the running application, or start a second application.
-SKIPPED_MODULES = re.compile(r"\.(tests|migrations|bench|management)(\.|$)|^yos\.(wsgi|asgi)$")
+SKIPPED_MODULES = re.compile(r"\.(tests|migrations|management)(\.|$)|^yos\.(wsgi|asgi)$")
 
 NOT_RENDERED = {
     "cases.forms.LinkFields": "fields that AdultLinkForm and AdultCreateForm reuse; no page renders it",
@@ -162,7 +162,7 @@ BUILDERS = {
     "victims.forms.RJWorkForm": lambda w: {"victim": w["victim"], "instance": w["rj_work"]},
     "victims.forms.ReparationForm": lambda w: {"instance": w["reparation"]},
     # yos
-    "yos.dashboard.forms.FilterForm": lambda w: {"teams": Team.objects.all()},
+    "dashboard.forms.FilterForm": lambda w: {"teams": Team.objects.all()},
     "yos.views.NewPasswordForm": lambda w: {"user": w["user"]},
     "yos.twofactor.SetupForm": lambda w: {"user": w["user"]},
     "yos.forms.SignInForm": lambda w: {"request": RequestFactory().post("/sign-in/")},

@@ -26,7 +26,7 @@ def _fill_date(page, name: str, day: str, month: str, year: str) -> None:
 def test_supervisor_changes_the_range_and_follows_a_figure(
     _roles, live_server, page, request, tmp_path
 ):
-    from yos.dashboard.tests.data import build, job_runs
+    from dashboard.tests.data import build, job_runs
 
     team = request.getfixturevalue("team")
     case_manager = request.getfixturevalue("case_manager")

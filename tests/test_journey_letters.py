@@ -73,8 +73,8 @@ def _fill_date(page, day: dt.date) -> None:
 def test_generate_preview_approve_print_pack_with_progress_and_mark_sent(
     failure, live_server, page, tasks_queued
 ):
+    from yos.letters import build_print_pack
     from yos.models import Letter, PrintPack
-    from yos.tasks import build_print_pack
 
     today = timezone.localdate()
     sign_in(page, live_server, "casemanager")

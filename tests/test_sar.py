@@ -18,10 +18,10 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from cases import services as case_services
+from sar.forms import REASON_REQUIRED
 from tests.security_world import world  # noqa: F401 - the fixture
 from yos.lib.audit import log_read
 from yos.models import AccessLog
-from yos.sar import REASON_REQUIRED
 
 pytestmark = pytest.mark.django_db
 

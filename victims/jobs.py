@@ -13,7 +13,7 @@ from datetime import date
 
 from victims import rules, selectors
 from victims.models import Victim
-from yos.flags import Wanted, flags_sync
+from yos.flags import Answer, Wanted, flags_sync, itself
 from yos.models import Flag
 
 
@@ -33,3 +33,18 @@ def first_contact_flags(run_date: date, *, by) -> dict:
 
 
 STEPS = [("first_contact_flags", first_contact_flags)]
+
+
+# --- Answers (issue 16): the saves that resolve these flags in their request -------
+
+ANSWERS = {
+    # Recording the first contact (information about restorative justice given).
+    Flag.Kind.VICTIM_CONTACT_OVERDUE: Answer(
+        model="victims.Victim",
+        wanted=selectors.first_contacts_overdue,
+        triggers={
+            "victims.Victim": itself,
+            "victims.VictimContact": lambda contact: [contact.victim_id],
+        },
+    ),
+}

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from victims import messages as m
 from victims import rules
+from yos.lib.dates import long_date
 from yos.lib.models import DomainModel
 
 
@@ -293,7 +294,7 @@ class VictimContact(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"Contact on {self.contacted_on.day} {self.contacted_on:%B %Y}"
+        return f"Contact on {long_date(self.contacted_on)}"
 
     def get_absolute_url(self) -> str:
         return self.victim.get_absolute_url() + f"#contact-{self.pk}"
@@ -325,7 +326,7 @@ class VictimUpdate(DomainModel):
         ordering = ["-given_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Update on {self.given_on.day} {self.given_on:%B %Y}"
+        return f"Update on {long_date(self.given_on)}"
 
     def get_absolute_url(self) -> str:
         return self.victim.get_absolute_url() + f"#update-{self.pk}"
@@ -335,6 +336,16 @@ class RJKind(models.TextChoices):
     LETTER = "letter", "Letter of explanation or apology"
     SHUTTLE = "shuttle", "Shuttle mediation"
     CONFERENCE = "conference", "Restorative conference"
+
+
+class RestorativeJusticeWorkQuerySet(models.QuerySet):
+    def conclusion_notice_due(self) -> RestorativeJusticeWorkQuerySet:
+        """rules.conclusion_notice_due as a filter."""
+        return self.filter(CONCLUSION_NOTICE_DUE)
+
+
+# The query form of rules.conclusion_notice_due (a test checks they agree).
+CONCLUSION_NOTICE_DUE = Q(ended_on__isnull=False, conclusion_notice_on__isnull=True)
 
 
 class RestorativeJusticeWork(DomainModel):
@@ -349,6 +360,8 @@ class RestorativeJusticeWork(DomainModel):
     conclusion_notice_on = models.DateField(
         "date the victim was told the intervention had ended", null=True, blank=True
     )
+
+    objects = RestorativeJusticeWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -369,7 +382,7 @@ class RestorativeJusticeWork(DomainModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.started_on.day} {self.started_on:%B %Y}"
+        return f"{self.get_kind_display()} from {long_date(self.started_on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("victims:edit-rj-work", args=[self.pk])
@@ -380,8 +393,10 @@ class RestorativeJusticeWork(DomainModel):
 
     @property
     def conclusion_notice_due(self) -> bool:
-        """Ended, but the victim has not yet been told it has."""
-        return self.ended_on is not None and self.conclusion_notice_on is None
+        """Ended, but the victim has not yet been told it has (the page's tag)."""
+        return rules.conclusion_notice_due(
+            ended_on=self.ended_on, notice_on=self.conclusion_notice_on
+        )
 
 
 class Reparation(DomainModel):

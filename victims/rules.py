@@ -154,3 +154,10 @@ def representative_words(name: str, relationship: str) -> str:
     """'Jo Doe (mother), acting for the victim'."""
     who = f"{name} ({relationship})" if relationship else name
     return f"{who}, acting for the victim"
+
+
+def conclusion_notice_due(*, ended_on: date | None, notice_on: date | None) -> bool:
+    """Restorative-justice work has ended and the victim has not yet been told
+    it has (docs/domain-victims.md). The query form is
+    RestorativeJusticeWork.CONCLUSION_NOTICE_DUE; a test checks they agree."""
+    return ended_on is not None and notice_on is None

@@ -28,7 +28,7 @@ from victims.models import (
 )
 from yos import access
 from yos.extensions import TimelineEvent, can_change_on_page, page_memo
-from yos.models import Role
+from yos.lib.dates import long_date
 
 # --- The victim worker's pages ---------------------------------------------------
 
@@ -86,13 +86,14 @@ def first_contacts_overdue(on: date) -> QuerySet:
     return Victim.objects.first_contact_overdue(on)
 
 
-def awaiting_first_contact() -> list[Victim]:
-    """Victims awaiting first contact, soonest (and overdue) due date first."""
-    victims = list(Victim.objects.awaiting_first_contact())
+def awaiting_first_contact(victims: QuerySet | None = None) -> list[Victim]:
+    """Victims (of ``victims``, all by default) awaiting first contact, soonest
+    (and overdue) due date first."""
+    victims = list((Victim.objects.all() if victims is None else victims).awaiting_first_contact())
     return sorted(victims, key=lambda v: (v.first_contact_due_on, v.pk))
 
 
-def updates_due(on: date) -> QuerySet:
+def updates_due(on: date, victims: QuerySet | None = None) -> QuerySet:
     """Victims whose latest contact says they want to be kept informed and who
     were last informed (update, or that contact) UPDATE_INTERVAL_DAYS or more ago."""
     last_update = Subquery(
@@ -102,7 +103,8 @@ def updates_due(on: date) -> QuerySet:
     )
     last_contact = _latest_contact("contacted_on")
     return (
-        Victim.objects.annotate(
+        (Victim.objects.all() if victims is None else victims)
+        .annotate(
             wants_updates=_latest_contact("wants_updates"),
             last_informed_on=Greatest(Coalesce(last_update, last_contact), last_contact),
         )
@@ -114,20 +116,19 @@ def updates_due(on: date) -> QuerySet:
     )
 
 
-def conclusion_notices_due() -> QuerySet:
-    return RestorativeJusticeWork.objects.filter(
-        ended_on__isnull=False, conclusion_notice_on__isnull=True
-    ).select_related("offence")
+def conclusion_notices_due(work: QuerySet | None = None) -> QuerySet:
+    work = RestorativeJusticeWork.objects.all() if work is None else work
+    return work.conclusion_notice_due().select_related("offence")
 
 
 # --- Hooks: home page ---------------------------------------------------------------
 
 
 def home_panels(user) -> list[dict]:
-    role = access.role_of(user)
     today = timezone.localdate()
-    if role == Role.VICTIM_WORKER:
-        waiting = awaiting_first_contact()
+    if access.works_with_victims(user):
+        victims = access.visible(user, Victim)
+        waiting = awaiting_first_contact(victims)
         for victim in waiting:
             victim.overdue = today > victim.first_contact_due_on
         return [
@@ -138,11 +139,13 @@ def home_panels(user) -> list[dict]:
             },
             {
                 "template": "victims/includes/home_updates_due.html",
-                "victims": list(updates_due(today)),
-                "notices": list(conclusion_notices_due()),
+                "victims": list(updates_due(today, victims)),
+                "notices": list(
+                    conclusion_notices_due(access.visible(user, RestorativeJusticeWork))
+                ),
             },
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         return [{"template": "victims/includes/home_counts.html", **victim_counts(user, today)}]
     return []
 
@@ -169,7 +172,7 @@ def victim_counts(user, on: date) -> dict:
 
 
 def _casework_cases(user, child) -> QuerySet | None:
-    if access.role_of(user) not in access.CASEWORK:
+    if not access.does_case_work(user):
         return None
     return access.visible(user, Case).filter(child=child)
 
@@ -211,17 +214,13 @@ def anonymised_victim_lines(user, child) -> list[dict]:
     ]
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def anonymised_line(offence: str, first_contact_on: date | None, choice: str | None) -> str:
     """ "Victim of theft: first contact made on 3 November 2026, chose indirect
     restorative justice" (or "awaiting first contact")."""
     if first_contact_on is None:
         return f"Victim of {offence.lower()}: awaiting first contact"
     return (
-        f"Victim of {offence.lower()}: first contact made on {_long_date(first_contact_on)}, "
+        f"Victim of {offence.lower()}: first contact made on {long_date(first_contact_on)}, "
         f"{RJChoice.summary(choice or '')}"
     )
 

@@ -28,10 +28,12 @@ from victims.models import (
     VictimOffence,
     VictimUpdate,
 )
+from yos.lib.dates import long_date
 from yos.lib.versioning import save_if_current
+from yos.models import User
 
 
-def _save(instance, *, by):
+def _save(instance, *, by: User):
     instance.full_clean()
     instance._history_user = by
     instance.save()
@@ -70,7 +72,7 @@ def _apply_young_victim(victim: Victim, cases: list[Case]) -> None:
             raise ValidationError(
                 {
                     "date_of_birth": m.BIRTH_DATE_AFTER_OFFENCE.format(
-                        day=f"{case.offence_date.day} {case.offence_date:%B %Y}"
+                        day=long_date(case.offence_date)
                     )
                 }
             )
@@ -97,7 +99,7 @@ def _linked_cases(victim: Victim) -> list[Case]:
 
 
 @transaction.atomic
-def victim_create(*, victim: Victim, case: Case, by) -> Victim:
+def victim_create(*, victim: Victim, case: Case, by: User) -> Victim:
     """Save a new victim (built from a form, unsaved) linked to the case's offence."""
     _check_victim(victim)
     _apply_young_victim(victim, [case])
@@ -106,7 +108,7 @@ def victim_create(*, victim: Victim, case: Case, by) -> Victim:
     return victim
 
 
-def victim_edit(*, victim: Victim, loaded_version: int | None, by) -> Victim:
+def victim_edit(*, victim: Victim, loaded_version: int | None, by: User) -> Victim:
     """Save changes to a victim loaded at loaded_version (StaleRecord if changed since)."""
     _check_victim(victim)
     _apply_young_victim(victim, _linked_cases(victim))
@@ -115,7 +117,7 @@ def victim_edit(*, victim: Victim, loaded_version: int | None, by) -> Victim:
 
 
 @transaction.atomic
-def victim_link_case(*, victim: Victim, case: Case, by) -> VictimOffence:
+def victim_link_case(*, victim: Victim, case: Case, by: User) -> VictimOffence:
     if not case.offence:
         raise ValidationError({"case_reference": m.CASE_WITHOUT_OFFENCE})
     if VictimOffence.objects.filter(victim=victim, case=case).exists():
@@ -135,7 +137,7 @@ def victim_link_case(*, victim: Victim, case: Case, by) -> VictimOffence:
 
 
 @transaction.atomic
-def victim_contact_record(*, contact: VictimContact, by) -> VictimContact:
+def victim_contact_record(*, contact: VictimContact, by: User) -> VictimContact:
     """Record a contact (built from a form, unsaved, victim set) made by `by`."""
     today = timezone.localdate()
     _not_future(contact.contacted_on, "contacted_on", m.CONTACT_DATE_FUTURE)
@@ -170,7 +172,7 @@ def _record_given_by(contact: VictimContact) -> None:
 
 @transaction.atomic
 def victim_contact_withdraw_consent(
-    *, contact: VictimContact, withdrawn_on: date, by, given_by: str = GivenBy.VICTIM
+    *, contact: VictimContact, withdrawn_on: date, by: User, given_by: str = GivenBy.VICTIM
 ):
     """Record that the victim (or their parent or guardian, acting for them)
     withdrew the consent given in this contact."""
@@ -200,7 +202,7 @@ def victim_contact_withdraw_consent(
 
 
 @transaction.atomic
-def victim_update_record(*, update: VictimUpdate, by) -> VictimUpdate:
+def victim_update_record(*, update: VictimUpdate, by: User) -> VictimUpdate:
     """Record an update on case progress given to the victim by `by`."""
     _not_future(update.given_on, "given_on", m.UPDATE_DATE_FUTURE)
     update.by = by
@@ -209,7 +211,7 @@ def victim_update_record(*, update: VictimUpdate, by) -> VictimUpdate:
 
 @transaction.atomic
 def victim_decide_invitation(
-    *, victim: Victim, invitation: str, reason: str, loaded_version: int | None, by
+    *, victim: Victim, invitation: str, reason: str, loaded_version: int | None, by: User
 ) -> Victim:
     """Record whether the victim is invited to take part in restorative justice, and why."""
     if invitation == Invitation.NOT_DECIDED:
@@ -241,7 +243,7 @@ def _check_rj_work(work: RestorativeJusticeWork) -> None:
 
 
 @transaction.atomic
-def rj_work_record(*, work: RestorativeJusticeWork, by) -> RestorativeJusticeWork:
+def rj_work_record(*, work: RestorativeJusticeWork, by: User) -> RestorativeJusticeWork:
     """Record restorative-justice work (unsaved, offence set). A conference
     needs the victim's current consent."""
     _check_rj_work(work)
@@ -249,7 +251,7 @@ def rj_work_record(*, work: RestorativeJusticeWork, by) -> RestorativeJusticeWor
 
 
 def rj_work_edit(
-    *, work: RestorativeJusticeWork, loaded_version: int | None, by
+    *, work: RestorativeJusticeWork, loaded_version: int | None, by: User
 ) -> RestorativeJusticeWork:
     """Save changes (outcome, end, conclusion notice) over loaded_version."""
     _check_rj_work(work)
@@ -263,13 +265,13 @@ def _check_reparation(reparation: Reparation) -> None:
 
 
 @transaction.atomic
-def reparation_record(*, reparation: Reparation, by) -> Reparation:
+def reparation_record(*, reparation: Reparation, by: User) -> Reparation:
     """Record reparation (unpaid work for the community) on a child's case."""
     _check_reparation(reparation)
     return _save(reparation, by=by)
 
 
-def reparation_edit(*, reparation: Reparation, loaded_version: int | None, by) -> Reparation:
+def reparation_edit(*, reparation: Reparation, loaded_version: int | None, by: User) -> Reparation:
     _check_reparation(reparation)
     reparation.full_clean()
     return save_if_current(reparation, loaded_version, by=by)

@@ -28,14 +28,10 @@ from yos import access
 from yos.forms import add_service_errors
 from yos.lib.audit import log_read
 from yos.lib.history import render_history
-from yos.lib.versioning import StaleRecord
+from yos.lib.versioning import STALE_RECORD, StaleRecord
 from yos.models import Role
 
 VW = Role.VICTIM_WORKER
-STALE = (
-    "Someone else changed this record while you were editing it. "
-    "Check the record as it is now, then make your change again."
-)
 
 
 def _form_page(request, form, *, title: str, back, caption: str = "") -> HttpResponse:
@@ -59,7 +55,7 @@ def _save_or_errors(form, save) -> bool:
         add_service_errors(form, error)
         return False
     except StaleRecord:
-        form.add_error(None, STALE)
+        form.add_error(None, STALE_RECORD)
         return False
     return True
 
@@ -115,7 +111,7 @@ def _render_victim(request, victim: Victim, *, read_only: bool) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access.policy(VW, Role.ADMINISTRATOR)
 def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if access.role_of(request.user) == Role.ADMINISTRATOR:
+    if access.can_open_victim_with_reason(request.user):
         return _administrator_view(request, pk)
     if request.method != "GET":
         return HttpResponse(status=405)

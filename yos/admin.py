@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from yos import access
 from yos.lib.ids import parse_id
-from yos.models import AccessLog, Role, School, Team, User
+from yos.models import AccessLog, School, Team, User
 
 
 class YosAdminSite(admin.AdminSite):
@@ -24,16 +24,14 @@ class YosAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return (
             super().has_permission(request)
-            and access.role_of(request.user) == Role.ADMINISTRATOR
+            and access.administers(request.user)
             and not access.needs_second_factor(request)
         )
 
     def login(self, request, extra_context=None):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if access.role_of(request.user) == Role.ADMINISTRATOR and access.needs_second_factor(
-            request
-        ):
+        if access.administers(request.user) and access.needs_second_factor(request):
             next_url = request.GET.get("next", reverse("admin:index"))
             return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': next_url})}")
         raise Http404(access.NOT_FOUND)

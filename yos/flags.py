@@ -6,9 +6,10 @@ holds, move a due date that changed), set-based and with history rows written
 in the same transaction by the same user.
 
 Answers (issue 16): a flag also resolves in the request that answers it. Each
-kind names, in ANSWERS, the query of the records that still want it (the same
-condition as its nightly step) and the models whose save may answer it; a
-post_save receiver (``connect_answers``, from YosConfig.ready) re-asks that
+kind names, in an Answer its app registers (``extensions.register_flag_answers``),
+the query of the records that still want it (the same condition as its nightly
+step) and the models whose save may answer it; a post_save receiver
+(``connect_answers``, from YosConfig.ready) re-asks that
 query for the flags on the saved record and resolves the ones no longer
 wanted, in the save's own transaction, by the saving user, with history.
 
@@ -28,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
@@ -39,8 +39,9 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from yos import access
-from yos.models import Flag, JobRun, Letter, Role
+from yos import access, extensions
+from yos.lib.dates import long_date
+from yos.models import Flag, JobRun, Letter
 
 CONTRACT_KINDS = (
     Flag.Kind.CONTRACT_ENDING,
@@ -343,128 +344,14 @@ class Answer:
     id_field: str = "pk"
 
 
-def _due_for_closure(on: date):
-    from orders.jobs import due_for_closure
-
-    return due_for_closure(on)
-
-
-def _open_orders_with_counselling():
-    from orders.models import ParentingOrder
-
-    return ParentingOrder.objects.filter(closed_on__isnull=True).with_counselling_to_enforce()
-
-
-def _requirements_of_open_orders():
-    from orders.models import OrderRequirement
-
-    return OrderRequirement.objects.filter(order__closed_on__isnull=True)
-
-
-def _window_end(on: date) -> date:
-    return on + timedelta(days=settings.FLAG_WARNING_DAYS)
-
-
-def _contracts():
-    from contracts.models import ParentingContract
-
-    return ParentingContract.objects
-
-
-def _contracts_ending(on: date):
-    from contracts import rules
-
-    return _contracts().filter(status__in=rules.Status.IN_FORCE, ends_on__lte=_window_end(on))
-
-
-def _victims_overdue(on: date):
-    from victims.selectors import first_contacts_overdue
-
-    return first_contacts_overdue(on)
-
-
-def _itself(instance) -> list[int]:
+def itself(instance) -> list[int]:
+    """A trigger: the saved record is the flagged one."""
     return [instance.pk]
 
 
-def _requirements_of_order(order):
-    from orders.models import OrderRequirement
-
-    return OrderRequirement.objects.filter(order_id=order.pk).values("pk")
-
-
-ANSWERS: dict[str, Answer] = {
-    # Closing the case (cases.Case saved closed) answers "due for closure".
-    Flag.Kind.CASE_DUE_FOR_CLOSURE: Answer(
-        model="cases.Case",
-        wanted=_due_for_closure,
-        id_field="case_id",
-        triggers={"cases.Case": _itself},
-    ),
-    # Closing the order, or correcting its dates.
-    Flag.Kind.COUNSELLING_ENDING: Answer(
-        model="orders.ParentingOrder",
-        wanted=lambda on: _open_orders_with_counselling().filter(
-            counselling_ends_on__gte=on, counselling_ends_on__lte=_window_end(on)
-        ),
-        triggers={"orders.ParentingOrder": _itself},
-    ),
-    Flag.Kind.COUNSELLING_ENDED: Answer(
-        model="orders.ParentingOrder",
-        wanted=lambda on: _open_orders_with_counselling().filter(counselling_ends_on__lt=on),
-        triggers={"orders.ParentingOrder": _itself},
-    ),
-    Flag.Kind.REQUIREMENT_ENDING: Answer(
-        model="orders.OrderRequirement",
-        wanted=lambda on: _requirements_of_open_orders().filter(
-            ends_on__gte=on, ends_on__lte=_window_end(on)
-        ),
-        triggers={
-            "orders.OrderRequirement": _itself,
-            "orders.ParentingOrder": _requirements_of_order,
-        },
-    ),
-    Flag.Kind.REQUIREMENT_ENDED: Answer(
-        model="orders.OrderRequirement",
-        wanted=lambda on: _requirements_of_open_orders().filter(ends_on__lt=on),
-        triggers={
-            "orders.OrderRequirement": _itself,
-            "orders.ParentingOrder": _requirements_of_order,
-        },
-    ),
-    # Completing or ending the contract; a review that sets the next date;
-    # the last signature (the contract's own save moves it on).
-    Flag.Kind.CONTRACT_ENDING: Answer(
-        model="contracts.ParentingContract",
-        wanted=_contracts_ending,
-        triggers={"contracts.ParentingContract": _itself},
-    ),
-    Flag.Kind.CONTRACT_REVIEW_OVERDUE: Answer(
-        model="contracts.ParentingContract",
-        wanted=lambda on: _contracts().review_due(on),
-        triggers={
-            "contracts.ParentingContract": _itself,
-            "contracts.ContractReview": lambda review: [review.contract_id],
-        },
-    ),
-    Flag.Kind.CONTRACT_UNSIGNED: Answer(
-        model="contracts.ParentingContract",
-        wanted=lambda on: _contracts().signing_overdue(on),
-        triggers={
-            "contracts.ParentingContract": _itself,
-            "contracts.ContractSignature": lambda signature: [signature.contract_id],
-        },
-    ),
-    # Recording the first contact (information about restorative justice given).
-    Flag.Kind.VICTIM_CONTACT_OVERDUE: Answer(
-        model="victims.Victim",
-        wanted=_victims_overdue,
-        triggers={
-            "victims.Victim": _itself,
-            "victims.VictimContact": lambda contact: [contact.victim_id],
-        },
-    ),
-}
+# Each app registers the Answers of its flag kinds with the nightly step that
+# raises them (``extensions.register_flag_answers`` in its AppConfig.ready():
+# orders.jobs.ANSWERS, contracts.jobs.ANSWERS, victims.jobs.ANSWERS).
 # Not here, and so resolved by the nightly job only: "address needed" (the
 # held letter is issued by the nightly letter step once the address is
 # recorded, and the flag clears with it) and "past its retention period"
@@ -480,7 +367,8 @@ def flags_answer(*, model: type[models.Model], ids, by, on: date | None = None) 
     records still wanted, one bulk update with its history rows by `by`.
     Returns how many it resolved."""
     label = model._meta.label
-    kinds = [kind for kind, answer in ANSWERS.items() if answer.model == label]
+    answers = extensions.flag_answers()
+    kinds = [kind for kind, answer in answers.items() if answer.model == label]
     if not kinds:
         return 0
     on = on or timezone.localdate()
@@ -499,7 +387,7 @@ def flags_answer(*, model: type[models.Model], ids, by, on: date | None = None) 
         resolved: list[Flag] = []
         now = timezone.now()
         for kind in {flag.kind for flag in found}:
-            answer = ANSWERS[kind]
+            answer = answers[kind]
             of_kind = [flag for flag in found if flag.kind == kind]
             still = set(
                 answer.wanted(on)
@@ -537,30 +425,26 @@ def _on_answering_save(sender, instance, created=False, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
     label = sender._meta.label
+    answers = extensions.flag_answers().values()
+    flagged_models = {a.model for a in answers if label in a.triggers}
+    if not flagged_models:  # most saves: nothing they answer
+        return
     by = None
-    for flagged in {a.model for a in ANSWERS.values() if label in a.triggers}:
+    for flagged in flagged_models:
         trigger = next(
-            a.triggers[label]
-            for a in ANSWERS.values()
-            if a.model == flagged and label in a.triggers
+            a.triggers[label] for a in answers if a.model == flagged and label in a.triggers
         )
-        if created and trigger is _itself:
+        if created and trigger is itself:
             continue  # a new record has no flags yet
         by = by or _saving_user(instance)
         flags_answer(model=apps.get_model(flagged), ids=trigger(instance), by=by)
 
 
 def connect_answers() -> None:
-    """Connect the receiver to every answering model (YosConfig.ready)."""
-    labels = {label for answer in ANSWERS.values() for label in answer.triggers}
-    for label in sorted(labels):
-        try:
-            model = apps.get_model(label)
-        except LookupError:  # an app that is not installed
-            continue
-        post_save.connect(
-            _on_answering_save, sender=model, dispatch_uid=f"yos.flags.answer:{label}"
-        )
+    """Connect the receiver (YosConfig.ready). It listens to every save and
+    returns at once for a model no registered Answer names: the apps register
+    their Answers in their own ready(), which runs after yos's."""
+    post_save.connect(_on_answering_save, dispatch_uid="yos.flags.answer")
 
 
 # --- The to-do list: assign, snooze, dismiss --------------------------------------
@@ -619,7 +503,7 @@ def flag_assign(*, flag: Flag, assignee, by) -> Flag:
             subject=f"A flag has been assigned to you: {flag.get_kind_display()}",
             body=(
                 f"{by} assigned you a flag: {flag.get_kind_display()}, "
-                f"due {flag.due_on.day} {flag.due_on:%B %Y}.\n\n"
+                f"due {long_date(flag.due_on)}.\n\n"
                 "Sign in to the service to see it on your home page."
             ),
         )
@@ -643,7 +527,7 @@ def flag_snooze(*, flag: Flag, until: date | None, reason: str, by) -> Flag:
     if errors:
         raise ValidationError(errors)
     flag.snoozed_until, flag.snooze_reason = until, reason.strip()
-    _save_flag(flag, by=by, reason=f"Snoozed until {until.day} {until:%B %Y}")
+    _save_flag(flag, by=by, reason=f"Snoozed until {long_date(until)}")
     return flag
 
 
@@ -766,8 +650,7 @@ def home_panels(user) -> list[dict]:
     supervisors, the flags assigned to them, then open flags by kind across
     their teams and the last job runs (a failed run shows in red). Snoozed
     flags are hidden until their date; dismissed ones are gone."""
-    role = access.role_of(user)
-    if role == Role.CASE_MANAGER:
+    if access.has_caseload(user):
         flags = to_do(open_flags(user)).filter(Q(family__case_manager=user) | Q(assigned_to=user))
         return [
             _flags_panel(
@@ -778,7 +661,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.SCHOOL_STAFF:
+    if access.works_for_school(user):
         flags = to_do(open_flags(user, kinds=CONTRACT_KINDS))
         return [
             _flags_panel(
@@ -789,7 +672,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.SUPERVISOR:
+    if access.supervises(user):
         by_kind = (
             access.visible_flags(user)
             .filter(resolved_at__isnull=True, dismissed_at__isnull=True)
@@ -812,7 +695,7 @@ def home_panels(user) -> list[dict]:
             },
             {"template": "yos/jobs_panel.html", "runs": last_job_runs()},
         ]
-    if role == Role.VICTIM_WORKER:
+    if access.works_with_victims(user):
         return [
             _flags_panel(
                 "Victims awaiting first contact",
@@ -822,7 +705,7 @@ def home_panels(user) -> list[dict]:
                 template=TODO,
             )
         ]
-    if role == Role.ADMINISTRATOR:
+    if access.administers(user):
         return [{"template": "yos/jobs_panel.html", "runs": last_job_runs()}]
     return []
 

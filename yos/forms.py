@@ -113,8 +113,8 @@ class FieldsHelper(FormHelper):
 
 class QuickSelect(forms.Select):
     """A <select> built in Python, every value and label escaped. Django's
-    Select renders each option through a template, which costs 100 ms and
-    more for the 500 teams a national service's supervisor chooses from."""
+    Select renders each option through a template, too slow for the hundreds
+    of teams a national service's supervisor chooses from."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
@@ -300,3 +300,18 @@ class SignInForm(GDSFormMixin, AuthenticationForm):
     def clean_username(self):
         # One spelling for sign-in and for the lock-out that counts failures.
         return normalise_username(self.cleaned_data.get("username"))
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def yes_no(label: str, message: str, **kwargs) -> forms.TypedChoiceField:
+    """A required Yes/No radio question read back as True/False."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": message},
+        **kwargs,
+    )

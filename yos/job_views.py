@@ -17,6 +17,7 @@ from yos import access, tasks
 from yos.flags import letters_for
 from yos.forms import GDSDateField, GDSFormMixin
 from yos.letters import due_window_start
+from yos.lib.dates import long_date
 from yos.models import JobRun, Letter, Role
 
 TO_DECIDE_LIMIT = 50  # rows in the "warnings to decide" section
@@ -54,7 +55,7 @@ def job_runs(request: HttpRequest) -> HttpResponse:
         # Sent after the request's transaction commits; a dead broker is logged
         # and the next nightly run does the work.
         tasks.enqueue_on_commit(tasks.run_nightly_jobs, day.isoformat())
-        messages.success(request, RUN_QUEUED.format(day=f"{day.day} {day:%B %Y}"))
+        messages.success(request, RUN_QUEUED.format(day=long_date(day)))
         return redirect("job-runs")
     page = Paginator(JobRun.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "yos/jobs.html", {"page": page, "form": form})

@@ -1,6 +1,7 @@
 """The nightly job runner: every app's nightly steps for one date, recorded.
 
-Each app's ``jobs.py`` lists ``STEPS = [(name, func), ...]``, where
+Each app's ``jobs.py`` lists ``STEPS = [(name, func), ...]`` and registers them
+in its ``AppConfig.ready()`` (yos.extensions.register_nightly_steps), where
 ``func(run_date, *, by) -> dict`` is a plain, set-based, idempotent function.
 ``run_nightly_jobs(date)`` runs them all:
 
@@ -17,7 +18,6 @@ Called by the Celery task (yos.tasks), the management command and tests.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
@@ -31,13 +31,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from yos.extensions import nightly_steps
 from yos.lib.audit import system_user
 from yos.models import Flag, JobRun
 
 log = logging.getLogger("yos.jobs")
 
 JOB = "nightly"
-STEP_MODULES = ["orders.jobs", "contracts.jobs", "victims.jobs", "yos.retention"]
 LOCK_KEY = zlib.crc32(b"yos.nightly-jobs")  # the advisory lock's number
 STALE_AFTER = timedelta(hours=2)  # a "running" row older than this is abandoned
 ABANDONED = (
@@ -53,18 +53,10 @@ Step = tuple[str, Callable]
 
 
 def steps() -> list[Step]:
-    """Every app's nightly steps, in STEP_MODULES order, named "app.step"."""
-    found: list[Step] = []
-    for module_name in STEP_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        app = module_name.split(".")[0]
-        found.extend((f"{app}.{name}", func) for name, func in getattr(module, "STEPS", []))
-    return found
+    """Every app's nightly steps, named "app.step", in the order
+    yos.extensions.NIGHTLY_ORDER gives (each app registers its own in its
+    AppConfig.ready())."""
+    return nightly_steps()
 
 
 def holder_id() -> str:
@@ -149,13 +141,12 @@ def _claim(run_date: date, *, locked: bool) -> JobRun:
 
 
 def _fresh_flag_statistics() -> None:
-    """ANALYZE the flag table before the steps (PostgreSQL; a fraction of a
-    second at 10^6). Every step's statements are planned on its statistics:
-    after a night that raised or resolved many flags, and before autovacuum
-    has got round to the table (or where it is off, as on the benchmark
-    machine), the planner believes a kind has "1 open flag" and plans anti
-    joins as nested loops over the wanted rows, which took minutes at 10^5
-    and hours at 10^6 (docs/performance.md §6)."""
+    """ANALYZE the flag table before the steps (PostgreSQL; cheap). Every
+    step's statements are planned on its statistics: after a night that
+    raised or resolved many flags, and before autovacuum has got round to the
+    table (or where it is off), the planner believes a kind has "1 open flag"
+    and plans anti joins as nested loops over the wanted rows, which is
+    ruinous at scale (docs/performance.md, "Why the code is as it is")."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Flag._meta.db_table)}")

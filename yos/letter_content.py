@@ -21,10 +21,10 @@ way. Decisions: docs/domain-letters.md "Content".
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 
 from django.conf import settings
 
+from yos.lib.dates import long_date  # noqa: F401 - letter_content.long_date
 from yos.lib.postcodes import address_lines
 
 NEUTRAL_SALUTATION = "Dear parent or carer"
@@ -103,11 +103,6 @@ def purpose_in_words(purpose: str, name: str) -> str:
 
 def why_offered(purpose: str, name: str) -> str:
     return WHY_OFFERED[purpose].format(name=name)
-
-
-def long_date(day: date) -> str:
-    """1 December 2026 (the letters' one date format, for text built in Python)."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def language_offer(adult, telephone: str) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yos import access, letters
 from yos.forms import GDSDateField, GDSFormMixin, add_service_errors
 from yos.lib.audit import log_read
+from yos.lib.dates import long_date
 from yos.models import Letter, PrintPack
 
 READERS = access.LETTER_ROLES
@@ -110,7 +111,7 @@ class PrintPackForm(GDSFormMixin, forms.Form):
 
 def _letter_label(letter: Letter) -> str:
     day = letter.letter_date or letter.generated_at.date()
-    return f"{letter.get_kind_display()} to {letter.recipient.full_name}, {day.day} {day:%B %Y}"
+    return f"{letter.get_kind_display()} to {letter.recipient.full_name}, {long_date(day)}"
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)

@@ -32,7 +32,6 @@ or saves with a history row by the member of staff.
 
 from __future__ import annotations
 
-import importlib
 import io
 import logging
 import re
@@ -41,6 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -48,10 +48,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
-from yos import letter_content
+from yos import access, letter_content
+from yos.lib.dates import long_date
 from yos.lib.files import store_document
 from yos.lib.pdf import html_to_pdf
-from yos.models import Letter, PrintPack, Role, StoredDocument
+from yos.models import Letter, PrintPack, StoredDocument
 
 log = logging.getLogger("yos.letters")
 
@@ -222,6 +223,7 @@ class LetterKind:
     one(record) → the id tuples for one record, on demand (no window: staff decide);
     load(id tuples, run_date) → their LetterSpecs (a fixed number of queries);
     issued(spec, letter) → what the app records when a letter is made;
+    context(record, letter_date) → what this kind's template reads of its record;
     sent(letter, by) → what the app records when a letter is sent.
     """
 
@@ -232,21 +234,20 @@ class LetterKind:
     one: Callable[[models.Model], Iterable[tuple]] | None = None
     issued: Callable[[LetterSpec, Letter], None] | None = None
     sent: Callable[[Letter, object], None] | None = None
+    context: Callable[[models.Model, date], dict] | None = None
 
 
 KINDS: dict[str, LetterKind] = {}
-KIND_MODULES = ("orders.jobs", "contracts.jobs")  # where the kinds are registered
 
 
 def register(kind: LetterKind) -> LetterKind:
+    """Each app registers its kinds when its jobs module is imported (from its
+    AppConfig.ready(), through the nightly steps it registers)."""
     KINDS[kind.kind] = kind
     return kind
 
 
 def kind_of(kind: str) -> LetterKind:
-    if kind not in KINDS:
-        for module in KIND_MODULES:
-            importlib.import_module(module)
     return KINDS[kind]
 
 
@@ -272,44 +273,9 @@ def letter_context(spec: LetterSpec) -> dict:
         "letter_date": day,
     }
     record = spec.record
-    if record is not None and spec.kind == Letter.Kind.ORDER_WARNING:
-        from orders import rules as order_rules
-
-        order = record.order
-        manager = order.child.family.case_manager
-        context |= {
-            "order": order,
-            "failure": record,
-            # What happened when the parent was asked for an explanation.
-            "explanation": order_rules.letter_explanation(record),
-            "case_manager": manager.get_full_name() if manager else "",
-            "counselling_enforceable": order.counselling_enforceable_on(day),
-        }
-    elif record is not None and spec.kind == Letter.Kind.COUNSELLING_ENDED:
-        context |= {
-            "order": record,
-            "voluntary_from": record.counselling_ends_on + timedelta(days=1),
-            "requirements_running": [r for r in record.requirements.all() if r.ends_on >= day],
-        }
-    elif record is not None and spec.kind == Letter.Kind.CONTRACT_WARNING:
-        contract = record.contract
-        context |= {
-            "contract": contract,
-            "non_compliance": record,
-            "pupil": contract.pupil,
-            "school": contract.school,
-            "school_address": address_lines(contract.school.address),
-            "issued_on": day,
-        }
-    elif record is not None and spec.kind == Letter.Kind.CONTRACT_COPY:
-        contract = record.contract
-        context |= {
-            "contract": contract,
-            "version": record,
-            "pupil": contract.pupil,
-            "school": contract.school,
-            "school_address": address_lines(contract.school.address),
-        }
+    pipeline_kind = KINDS.get(spec.kind)
+    if record is not None and pipeline_kind is not None and pipeline_kind.context is not None:
+        context |= pipeline_kind.context(record, day)
     # Who the letter is to, from and about (salutation, references, letter
     # number, sender, signatory, statutory basis, purpose, language line).
     content = letter_content.letter_context(
@@ -590,12 +556,10 @@ def _save(letter: Letter, *, by, reason: str) -> None:
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
-def supervisor_must_approve(letter: Letter) -> bool:
-    """settings.LETTERS_SUPERVISOR_APPROVES_WARNINGS: warning letters need a supervisor."""
-    return letter.is_warning and settings.LETTERS_SUPERVISOR_APPROVES_WARNINGS
+supervisor_must_approve = access.supervisor_must_approve
 
 
 @transaction.atomic
@@ -606,7 +570,7 @@ def letter_approve(*, letter: Letter, by) -> Letter:
     letter = _locked(letter)
     if letter.status != Letter.Status.DRAFT:
         raise ValidationError(APPROVE_NOT_DRAFT.format(status=letter.get_status_display().lower()))
-    if supervisor_must_approve(letter) and by.role != Role.SUPERVISOR:
+    if supervisor_must_approve(letter) and not access.supervises(by):
         raise ValidationError(APPROVE_NEEDS_SUPERVISOR)
     name = letter.recipient.full_name
     printed = address_lines(letter.address)
@@ -736,10 +700,8 @@ def letter_regenerate(*, letter: Letter, by, reason: str, run_date: date | None 
 def packable(user) -> models.QuerySet:
     """The approved letters this user may send (what a print pack may hold):
     "all approved for my team"."""
-    from yos import access
-
     return (
-        access.visible(user, Letter, write=access.role_of(user) != Role.SUPERVISOR)
+        access.visible(user, Letter, write=not access.supervises(user))
         .filter(status=Letter.Status.APPROVED)
         .select_related("recipient", "document", "child")
         .order_by("letter_date", "id")
@@ -768,7 +730,7 @@ def print_pack_request(*, letters: Sequence[Letter], by) -> PrintPack:
     pack._history_user = by
     pack.save()
     pack.letters.set(locked)
-    tasks.enqueue_on_commit(tasks.build_print_pack, pack.pk)
+    tasks.enqueue_on_commit(build_print_pack, pack.pk)
     return pack
 
 
@@ -852,3 +814,13 @@ def print_pack_mark_sent(*, pack: PrintPack, by, method: str, sent_on: date | No
     pack._change_reason = f"{len(letters)} letters marked as sent"
     pack.save()
     return pack
+
+
+@shared_task(name="yos.tasks.build_print_pack", acks_late=True)
+def build_print_pack(pack_id: int) -> dict:
+    """Put one print pack of approved letters together (print_pack_build); its
+    page shows the progress. Inline in the embedded default. Defined here, not
+    in yos.tasks, so that yos.tasks never imports the letters (no circle);
+    the task keeps its registered name."""
+    pack = print_pack_build(pack_id)
+    return {"print_pack": pack.pk, "status": pack.status, "letters": pack.done}

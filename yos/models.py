@@ -5,7 +5,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from yos.lib.dates import long_date
 
 
 class Role(models.TextChoices):
@@ -174,7 +177,7 @@ class StoredDocument(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%d %B %Y}"
+        return f"{self.get_kind_display()} {long_date(self.created_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("document-download", args=[self.pk])
@@ -269,7 +272,7 @@ class Flag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.due_on:%d %B %Y})"
+        return f"{self.get_kind_display()} ({long_date(self.due_on)})"
 
     def get_absolute_url(self) -> str:
         subject = self.subject
@@ -451,7 +454,7 @@ class Letter(models.Model):
 
 class PrintPack(models.Model):
     """Approved letters combined into one PDF for the post run, built by a
-    background task (yos.tasks.build_print_pack) that reports its progress.
+    background task (yos.letters.build_print_pack) that reports its progress.
     Only the member of staff who asked for it sees it (yos.access.RULES)."""
 
     class Status(models.TextChoices):
@@ -478,7 +481,7 @@ class PrintPack(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Print pack of {self.total} letters, {self.created_at:%d %B %Y %H:%M}"
+        return f"Print pack of {self.total} letters, {long_date(timezone.localtime(self.created_at))}, {timezone.localtime(self.created_at):%H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("print-pack", args=[self.pk])
@@ -530,9 +533,6 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
-
-
-from yos.kpi_models import NeedKind, NeedsScreening, OrderEndOutcome  # noqa: E402,F401  (issue 8: KPI events)
 
 
 class KeptPost(models.Model):

@@ -12,7 +12,7 @@ policy, not a national rule; docs/security.md), counted from the closure
 date: due on the anniversary.
 
 The nightly runner calls ``retention_flags(run_date, by=system user)``;
-adding "yos.retention" to ``yos.jobs.STEP_MODULES`` enables the step.
+YosConfig.ready() registers the step (yos.extensions.register_nightly_steps).
 """
 
 from __future__ import annotations

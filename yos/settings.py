@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "orders",
     "contracts",
     "victims",
+    "dashboard",
+    "sar",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -284,7 +287,13 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Domain settings --------------------------------------------------------
+# The two "ending soon" windows, each named once (docs/architecture.md):
+# the nightly flags warn of an order's counselling, a requirement or a contract
+# ending within FLAG_WARNING_DAYS (yos.lib.dates.flag_window_end); the
+# dashboard counts orders and requirements ending in the ENDING_SOON_DAYS
+# after its range ("ending in the next 30 days", PRODUCT.md, Dashboards).
 FLAG_WARNING_DAYS = env.int("FLAG_WARNING_DAYS", default=14)
+ENDING_SOON_DAYS = env.int("ENDING_SOON_DAYS", default=30)
 CONTRACT_SIGNING_ALLOWED_DAYS = env.int("CONTRACT_SIGNING_ALLOWED_DAYS", default=10)
 LETTER_DUE_WITHIN_DAYS = env.int("LETTER_DUE_WITHIN_DAYS", default=14)  # docs/domain-letters.md
 # Warning letters approved by a supervisor rather than the case manager

@@ -65,13 +65,3 @@ def enqueue_on_commit(task, *args) -> None:
     """Send task(*args) after the current transaction commits (now if none is
     open). Never raises for a broker outage."""
     transaction.on_commit(lambda: send_safely(task, *args))
-
-
-@shared_task(name="yos.tasks.build_print_pack", acks_late=True)
-def build_print_pack(pack_id: int) -> dict:
-    """Put one print pack of approved letters together (yos.letters.print_pack_build);
-    its page shows the progress. Inline in the embedded default."""
-    from yos.letters import print_pack_build
-
-    pack = print_pack_build(pack_id)
-    return {"print_pack": pack.pk, "status": pack.status, "letters": pack.done}

@@ -42,7 +42,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yos import access, security_log
-from yos.backends import RESET_DEVICE_NAME, device_owed_q
+from yos.backends import RESET_DEVICE_NAME
 from yos.forms import GDSFormMixin
 from yos.notify import notify_user
 
@@ -58,26 +58,6 @@ SETUP_EXPIRED = "The set-up page has expired: scan the new QR code and enter its
 DEVICE_NAME = "Authenticator app"
 PENDING_SALT = "yos.twofactor.pending-key"
 PENDING_MAX_AGE = 15 * 60  # seconds a set-up page stays valid
-
-
-def has_device(user) -> bool:
-    """Whether the user has an authenticator, or had one reset by an
-    administrator and must enrol a new one."""
-    if hasattr(user, "_has_device"):  # loaded with the user (yos.backends)
-        return user._has_device
-    return TOTPDevice.objects.filter(device_owed_q(), user=user).exists()
-
-
-def second_factor_required(user) -> bool:
-    role = user.role
-    if role is not None and role.value in settings.OTP_REQUIRED_ROLES:
-        return True
-    return has_device(user)
-
-
-def needs_second_factor(request: HttpRequest) -> bool:
-    user = request.user
-    return second_factor_required(user) and not user.is_verified()
 
 
 def confirmed_device(user) -> TOTPDevice | None:

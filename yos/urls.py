@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yos import flag_views, job_views, letter_views, sar, twofactor, views
+from yos import flag_views, job_views, letter_views, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,8 +22,7 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access-log"),
     path("documents/<int:pk>/download", views.document_download, name="document-download"),
     path("jobs/", job_views.job_runs, name="job-runs"),
-    path("subject-access/children/<int:pk>/", sar.export_child, name="sar-export-child"),
-    path("subject-access/adults/<int:pk>/", sar.export_adult, name="sar-export-adult"),
+    path("subject-access/", include("sar.urls")),
     path("letters/", job_views.letter_list, name="letters"),
     path("flags/<int:pk>/assign/", flag_views.flag_assign, name="flag-assign"),
     path("flags/<int:pk>/snooze/", flag_views.flag_snooze, name="flag-snooze"),
@@ -45,7 +44,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("contracts/", include("contracts.urls")),
     path("victims/", include("victims.urls")),
-    path("dashboard/", include("yos.dashboard.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -321,9 +321,14 @@ def test_a_case_cannot_close_before_it_opened(child, case_manager):
     }
 
 
-def test_closing_is_refused_while_another_app_gives_a_reason(child, case_manager, monkeypatch):
+def test_closing_is_refused_while_another_app_gives_a_reason(
+    child, case_manager, monkeypatch, request
+):
     case = open_case(child, case_manager)
-    monkeypatch.setattr(extensions, "APPS", [*extensions.APPS, "cases.tests.closure_hook"])
+    extensions.register("case_closure_blockers", closure_hook.case_closure_blockers, app="tests")
+    request.addfinalizer(
+        lambda: extensions.unregister("case_closure_blockers", closure_hook.case_closure_blockers)
+    )
     monkeypatch.setitem(
         closure_hook.BLOCKED, case.pk, "A parenting-order requirement runs until 14 May 2027"
     )

@@ -112,7 +112,9 @@ def test_it_is_in_force_only_when_every_present_parent_and_a_staff_member_signed
         present_parents=PRESENT, la_is_party=False, signatures=parents_only
     ) == [rules.UNSIGNED_STAFF]
     everyone = [*parents_only, SignatureFact("school_staff")]
-    assert rules.is_in_force(present_parents=PRESENT, la_is_party=False, signatures=everyone)
+    assert not rules.missing_signatures(
+        present_parents=PRESENT, la_is_party=False, signatures=everyone
+    )
 
 
 def test_an_la_officer_signs_only_where_the_la_is_a_party():
@@ -120,11 +122,13 @@ def test_an_la_officer_signs_only_where_the_la_is_a_party():
     sign unless it was specifically a contract between the parent and local
     authority." """
     signed = [SignatureFact("parent", 1), SignatureFact("parent", 2), SignatureFact("school_staff")]
-    assert rules.is_in_force(present_parents=PRESENT, la_is_party=False, signatures=signed)
+    assert not rules.missing_signatures(
+        present_parents=PRESENT, la_is_party=False, signatures=signed
+    )
     assert rules.missing_signatures(
         present_parents=PRESENT, la_is_party=True, signatures=signed
     ) == [rules.UNSIGNED_LA_OFFICER]
-    assert rules.is_in_force(
+    assert not rules.missing_signatures(
         present_parents=PRESENT,
         la_is_party=True,
         signatures=[*signed, SignatureFact("la_officer")],
@@ -134,14 +138,18 @@ def test_an_la_officer_signs_only_where_the_la_is_a_party():
 def test_the_pupil_never_needs_to_sign():
     """Seed 001: "There is no requirement for the pupil to sign the document." """
     signed = [SignatureFact("parent", 1), SignatureFact("parent", 2), SignatureFact("school_staff")]
-    assert rules.is_in_force(present_parents=PRESENT, la_is_party=False, signatures=signed)
+    assert not rules.missing_signatures(
+        present_parents=PRESENT, la_is_party=False, signatures=signed
+    )
 
 
 def test_a_parent_who_was_not_present_does_not_hold_it_up():
     """Seed 001: "All parents present … should sign" — an absent, unresponsive
     parent is recorded, not waited for."""
     signed = [SignatureFact("parent", 1), SignatureFact("school_staff")]
-    assert rules.is_in_force(present_parents={1: "Dana Test"}, la_is_party=False, signatures=signed)
+    assert not rules.missing_signatures(
+        present_parents={1: "Dana Test"}, la_is_party=False, signatures=signed
+    )
 
 
 def test_unsigned_contracts_are_flagged_after_the_allowed_days():

@@ -533,7 +533,7 @@ def test_copies_sent_record_who_how_and_when(family, school_staff):
         by=school_staff,
     )
     assert copy.version == contract.documents.get()
-    assert str(copy) == "Copy to Early Help worker Demo on 08 September 2026"
+    assert str(copy) == "Copy to Early Help worker Demo on 8 September 2026"
 
 
 def test_a_contract_binds_only_adults_recorded_for_the_pupil(family, school, school_staff):

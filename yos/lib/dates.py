@@ -1,8 +1,10 @@
 """Date arithmetic the domain rules share."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.utils import timezone
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -28,3 +30,20 @@ def add_calendar_months(start: date, months: int) -> date:
     """start plus whole calendar months; where the later month has no
     corresponding day, the last day of that month (30 Nov + 3 → 28/29 Feb)."""
     return start + relativedelta(months=months)
+
+
+def flag_window_end(day: date) -> date:
+    """The last day the nightly flags warn of on the day `day`: an end date
+    from `day` to this one, both included, is "ending" (settings.FLAG_WARNING_DAYS)."""
+    return day + timedelta(days=settings.FLAG_WARNING_DAYS)
+
+
+def long_date(day: date | datetime) -> str:
+    """'4 November 2027': the GOV.UK date style, day without a leading zero
+    (portable: strftime's ``%-d`` is glibc-only). A datetime is shown as its
+    date in the service's time zone. Every date written out in Python
+    (``__str__``, messages, letters' text) goes through this function;
+    templates use ``|date:"j F Y"``."""
+    if isinstance(day, datetime):
+        day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+    return f"{day.day} {day:%B %Y}"

@@ -21,6 +21,13 @@ class StaleRecord(Exception):
         self.current = current
 
 
+# The one message for a save refused because someone else saved the record
+# first (every app's edit pages show it above the form).
+STALE_RECORD = (
+    "Someone else changed this record while you were editing it. "
+    "Your changes have not been saved: check the record and make them again."
+)
+# The form's version field missing or altered (not a page a person left open).
 OUT_OF_DATE = "This page is out of date: open the record again, make your changes there and save"
 
 

@@ -1,7 +1,7 @@
 """Issue 16, "Flags that do not clear": "After a case was closed its 'Case due
 for closure' flag stayed on the home page until the next night." A flag now
 resolves in the request that saves its answer, by that user, with a history
-row (yos.flags.ANSWERS); the next nightly run agrees and raises nothing."""
+row (each app's jobs.ANSWERS); the next nightly run agrees and raises nothing."""
 
 import datetime as dt
 

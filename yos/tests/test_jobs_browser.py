@@ -51,7 +51,7 @@ def after_a_run(_roles, request, settings):
 
 def test_flags_letters_and_job_runs_in_the_browser(after_a_run, live_server, page):
     sign_in(page, live_server, "casemanager")
-    flags = page.get_by_test_id("todo")  # home's "Things to do" (wt-todo)
+    flags = page.get_by_test_id("todo")  # the to-do list (issue 16)
     expect(flags).to_contain_text("Counselling period ended: now voluntary")
     expect(flags).to_contain_text("1 November 2026")
     assert_accessible(page)

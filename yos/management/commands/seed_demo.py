@@ -5,14 +5,13 @@ each app. Refuses to run when DEBUG is off: demo users must never reach a
 production database.
 """
 
-import importlib
-
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from yos import access, extensions
 from yos.models import Role, School, Team, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - invented, DEBUG only
@@ -30,7 +29,6 @@ DEMO_USERS = [
 # One invented TOTP key for the demo users whose role needs a second factor.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # noqa: S105 - DEBUG only
 DEMO_TOTP_KEY_B32 = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
-APPS_WITH_DEMO = ["cases", "orders", "contracts", "victims", "yos.jobs_demo"]
 
 
 class Command(BaseCommand):
@@ -41,12 +39,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run when DEBUG is off.")
         with transaction.atomic():
             ctx = seed_base()
-            for app in APPS_WITH_DEMO:
-                try:
-                    module = importlib.import_module(f"{app}.demo" if "." not in app else app)
-                except ModuleNotFoundError:
-                    continue
-                module.seed(ctx)
+            # each app's demo.seed, registered in its AppConfig.ready()
+            for seed in extensions.demo_seeders():
+                seed(ctx)
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {first} {last} – {role.label}")
@@ -89,15 +84,15 @@ def seed_base() -> dict:
         user.phone = f"01234 5671{len(users):02d}"  # direct line, printed on letters
         user.school = schools[school] if school is not None else None
         user.service_wide = False
-        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.groups.set([Group.objects.get(name=role.value)])
+        user.is_staff = user.is_superuser = access.administers(user)
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([Group.objects.get(name=role.value)])
         user.teams.set([teams[team]] if team is not None else [])
-        if role == Role.SUPERVISOR:
+        if access.supervises(user):
             user.teams.set(teams)  # the demo supervisor manages both teams
         users[username] = user
-        if role.value in settings.OTP_REQUIRED_ROLES:
+        if access.role_requires_second_factor(user):
             TOTPDevice.objects.update_or_create(
                 user=user,
                 name="Demo authenticator",
