@@ -521,7 +521,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         case,
         template="cases/history.html",
         records=[case, *case.sessions.all()],
-        context={"title": f"Case {case.reference}", "tabs": case_tabs(request, case)},
+        context={"title": case.title, "tabs": case_tabs(request, case)},
     )
 
 
@@ -566,7 +566,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Case closed")
             return redirect(case)
     return _form_page(
-        request, form, title="Close the case", caption=str(case), back_url=case.get_absolute_url()
+        request, form, title="Close the case", caption=case.title, back_url=case.get_absolute_url()
     )
 
 
@@ -596,7 +596,11 @@ def record_session(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Session recorded")
             return redirect(case)
     return _form_page(
-        request, form, title="Record a session", caption=str(case), back_url=case.get_absolute_url()
+        request,
+        form,
+        title="Record a session",
+        caption=case.title,
+        back_url=case.get_absolute_url(),
     )
 
 
@@ -635,6 +639,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Change a session",
-        caption=str(session.case),
+        caption=session.case.title,
         back_url=session.case.get_absolute_url(),
     )

@@ -33,7 +33,9 @@ SCROLL_REGIONS = """() => [...document.querySelectorAll('body *')].filter(el => 
   .map(el => el.tagName + '.' + el.className)"""
 
 # WCAG 1.4.10: nothing scrolls sideways at this width.
-PAGE_WIDTH = """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"""
+PAGE_WIDTH = (
+    """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"""
+)
 
 # The elements that stick out past the viewport's right edge (for the message).
 WIDE_ELEMENTS = """() => {

@@ -173,7 +173,9 @@ def test_every_page_of_every_persona(_roles, world, live_server, browser):  # no
         assert len(visited[persona]) >= 5, f"{persona} reached {visited[persona]}"
     states = {}
     for persona, context in contexts.items():
-        forms = [p for p in visited[persona] if not p.startswith(("/dashboard/?", "/cases/children/?"))]
+        forms = [
+            p for p in visited[persona] if not p.startswith(("/dashboard/?", "/cases/children/?"))
+        ]
         states[persona] = _error_states(context, origin, forms, problems)
         context.close()
     for persona, titles in titles_by_persona.items():
