@@ -198,7 +198,11 @@ def edit_family(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Family details saved")
             return redirect(family)
     return _form_page(
-        request, form, title="Change family details", back_url=family.get_absolute_url()
+        request,
+        form,
+        title="Change family details",
+        caption=f"{family.name} family",
+        back_url=family.get_absolute_url(),
     )
 
 
@@ -328,7 +332,11 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Child's details saved")
             return redirect(child)
     return _form_page(
-        request, form, title="Change the child's details", back_url=child.get_absolute_url()
+        request,
+        form,
+        title="Change the child's details",
+        caption=child.full_name,
+        back_url=child.get_absolute_url(),
     )
 
 
@@ -428,6 +436,7 @@ def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Change a parent's or carer's details",
+        caption=adult.full_name,
         back_url=adult.get_absolute_url(),
     )
 
@@ -545,7 +554,9 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Case saved")
             return redirect(case)
-    return _form_page(request, form, title="Change the case", back_url=case.get_absolute_url())
+    return _form_page(
+        request, form, title="Change the case", caption=case.title, back_url=case.get_absolute_url()
+    )
 
 
 @GET_POST

@@ -42,10 +42,24 @@ WIDE_ELEMENTS = """() => {
   const w = document.documentElement.clientWidth;
   const out = [...document.querySelectorAll('main *, header *')]
     .filter(el => el.getBoundingClientRect().right > w + 1)
+    .filter(el => !(el.parentElement && el.parentElement.closest('.app-table-scroll')))
     .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > w + 1));
   return out.slice(0, 5).map(el => el.tagName + '.' + el.className + ': ' +
     el.textContent.trim().slice(0, 40));
 }"""
+
+
+# Chart text (yos/dashboard/charts.py): the service font, 16 px or more, and
+# no label cut off (its content no wider than its box).
+CHART_TEXT = """() => [...document.querySelectorAll('.app-chart dt, .app-chart dd span, .app-chart li')]
+  .map(el => {
+    const s = getComputedStyle(el);
+    const problems = [];
+    if (!s.fontFamily.toLowerCase().startsWith('arial')) problems.push('font ' + s.fontFamily);
+    if (parseFloat(s.fontSize) < 16) problems.push('size ' + s.fontSize);
+    if (el.scrollWidth > el.clientWidth + 1) problems.push('cut off');
+    return problems.length ? el.textContent.trim() + ': ' + problems.join(', ') : '';
+  }).filter(Boolean)"""
 
 
 def duplicate_links(links: list[list[str]]) -> list[str]:

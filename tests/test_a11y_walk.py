@@ -74,6 +74,7 @@ def _check_page(page, path, service_name, problems):
     dupes = a11y.duplicate_links(page.evaluate(a11y.LINKS))
     problems += [(path, "one name, two links", name) for name in dupes]
     problems += [(path, "scroll region", r) for r in page.evaluate(a11y.SCROLL_REGIONS)]
+    problems += [(path, "chart", c) for c in page.evaluate(a11y.CHART_TEXT)]
 
 
 def _check_reflow(page, path, problems, width=320):
@@ -82,6 +83,7 @@ def _check_reflow(page, path, problems, width=320):
         wide = page.evaluate(a11y.WIDE_ELEMENTS)
         problems.append((path, f"{scroll} px wide at {width}", wide))
     problems += [(path, f"scroll region at {width}", r) for r in page.evaluate(a11y.SCROLL_REGIONS)]
+    problems += [(path, f"chart at {width}", c) for c in page.evaluate(a11y.CHART_TEXT)]
 
 
 def _walk(context, origin, start, problems, titles, persona):
@@ -158,7 +160,8 @@ def test_every_page_of_every_persona(_roles, world, live_server, browser):  # no
     problems: list = []
     contexts, visited = {}, {}
     titles_by_persona = {}
-    for persona in PERSONAS:
+    personas = os.environ.get("A11Y_PERSONAS", ",".join(PERSONAS)).split(",")
+    for persona in personas:
         context = browser.new_context(accept_downloads=False)
         page = context.new_page()
         sign_in(page, live_server, world.users[persona].username)
@@ -186,7 +189,8 @@ def test_every_page_of_every_persona(_roles, world, live_server, browser):  # no
         f"\npages: { {p: len(v) for p, v in visited.items()} }, error states: {states},"
         f" {time.monotonic() - started:.0f} s"
     )
-    assert states["case_manager"] >= 10, states
+    if "case_manager" in states:
+        assert states["case_manager"] >= 10, states
     report = os.environ.get("A11Y_WALK_REPORT")
     if report:
         Path(report).write_text("\n".join(map(str, problems)))

@@ -154,13 +154,21 @@ def list_records(request: HttpRequest, key: str, arg: str | None = None) -> Http
     scope, form = _scope(request)
     figure = _figure(key, arg)
     records = list(figure.records(scope, arg)[: PAGE_SIZE + 1])
-    rows = [
-        [
-            {"value": col.value(obj), "url": obj.get_absolute_url() if col.link else ""}
-            for col in figure.columns
-        ]
-        for obj in records[:PAGE_SIZE]
-    ]
+    rows = []
+    for obj in records[:PAGE_SIZE]:
+        values = [col.value(obj) for col in figure.columns]
+        # A link names its row (WCAG 2.4.4): "Awaiting" or "Parenting contract
+        # warning letter" alone would name several records alike.
+        rows.append(
+            [
+                {
+                    "value": value,
+                    "url": obj.get_absolute_url() if col.link else "",
+                    "context": ", ".join(str(v) for v in values if v not in ("", None, value)),
+                }
+                for col, value in zip(figure.columns, values, strict=True)
+            ]
+        )
     download = reverse("dashboard:download-records", args=[key, arg] if arg else [key])
     context = {
         "title": _title(figure, arg, scope),
