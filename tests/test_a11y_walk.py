@@ -47,6 +47,12 @@ CAP = 120
 # load balancer) are not pages of the service.
 NOT_PAGES = ("/admin/", "/healthz")
 
+# Pages titled alike on purpose. The administrator's reason page stands in
+# front of any victim's record and must not say whose record it is before a
+# reason is given (docs/domain-victims.md: the administrator opens a victim's
+# record only with a reason, which is logged).
+ONE_TITLE_ON_PURPOSE = {"Give a reason to open a victim's record"}
+
 LINKS = """() => [...document.querySelectorAll('main a[href]')].map(a => a.href)"""
 
 # Clear every field of the page's main POST form and submit it.
@@ -183,7 +189,7 @@ def test_every_page_of_every_persona(_roles, world, live_server, browser):  # no
         context.close()
     for persona, titles in titles_by_persona.items():
         for title, keys in titles.items():
-            if len(keys) > 1:
+            if len(keys) > 1 and title.split(" – ")[0] not in ONE_TITLE_ON_PURPOSE:
                 problems.append((persona, "one title, several pages", (title, sorted(keys))))
     print(
         f"\npages: { {p: len(v) for p, v in visited.items()} }, error states: {states},"
