@@ -31,7 +31,7 @@ REGIONS = """() => [...document.querySelectorAll('.app-table-scroll')].map(el =>
 })"""
 
 
-def _main_pages(world, persona: str) -> list[str]:
+def _main_pages(world, persona: str) -> list[str]:  # noqa: F811
     own = world.own
     find = f"{reverse('cases:find-child')}?q={own.child.last_name}"
     pages = {
