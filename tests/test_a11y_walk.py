@@ -161,6 +161,11 @@ def _error_states(context, origin, paths, problems):
 
 
 def test_every_page_of_every_persona(_roles, world, live_server, browser):  # noqa: F811
+    from cases.models import CaseKind
+    from cases.tests.factories import CaseFactory
+
+    # Two cases of one kind for one child: their links must still differ.
+    CaseFactory(child=world.own.child, kind=CaseKind.PARENTING)
     started = time.monotonic()
     origin = live_server.url
     problems: list = []
