@@ -44,6 +44,8 @@ FIELDS: dict[tuple[str, str], dict[str, str]] = {
     ("orders.OrderSession", "attendance"): {
         "attended": GREEN,
         "missed_excused": ORANGE,
+        # waiting for the parent's explanation (wt-orders)
+        "missed": YELLOW,
         "missed_unexcused": RED,
     },
     ("orders.ParentingOrder", "status"): {
@@ -61,6 +63,11 @@ FIELDS: dict[tuple[str, str], dict[str, str]] = {
         "completed": GREY,
         "terminated": RED,
         "expired": GREY,
+    },
+    ("cases.CaseClosureRequest", "status"): {
+        "pending": YELLOW,
+        "approved": GREEN,
+        "refused": RED,
     },
     ("yos.JobRun", "status"): {
         "running": BLUE,
@@ -106,6 +113,7 @@ STATES: dict[str, str] = {
     "Current": BLUE,
     "Wants updates": BLUE,
     "Enhanced rights": PURPLE,
+    "Young victim": PURPLE,
     "Interpreter needed": PURPLE,
     "Not sent yet": GREY,
     "Non-resident": GREY,
