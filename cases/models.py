@@ -338,6 +338,12 @@ class Case(DomainModel):
         return reverse("cases:case-detail", args=[self.pk])
 
     @property
+    def title(self) -> str:
+        """The case by kind, child and reference: page titles and captions
+        (two cases of one child never read alike)."""
+        return f"{self.get_kind_display()} for {self.child.full_name}, case {self.reference}"
+
+    @property
     def family(self) -> Family:
         return self.child.family
 

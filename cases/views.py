@@ -200,7 +200,11 @@ def edit_family(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Family details saved")
             return redirect(family)
     return _form_page(
-        request, form, title="Change family details", back_url=family.get_absolute_url()
+        request,
+        form,
+        title="Change family details",
+        caption=f"{family.name} family",
+        back_url=family.get_absolute_url(),
     )
 
 
@@ -330,7 +334,11 @@ def edit_child(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Child's details saved")
             return redirect(child)
     return _form_page(
-        request, form, title="Change the child's details", back_url=child.get_absolute_url()
+        request,
+        form,
+        title="Change the child's details",
+        caption=child.full_name,
+        back_url=child.get_absolute_url(),
     )
 
 
@@ -430,6 +438,7 @@ def edit_adult(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Change a parent's or carer's details",
+        caption=adult.full_name,
         back_url=adult.get_absolute_url(),
     )
 
@@ -525,7 +534,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         case,
         template="cases/history.html",
         records=[case, *case.sessions.all(), *case.closure_requests.all()],
-        context={"title": f"Case {case.reference}", "tabs": case_tabs(request, case)},
+        context={"title": case.title, "tabs": case_tabs(request, case)},
     )
 
 
@@ -549,7 +558,9 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Case saved")
             return redirect(case)
-    return _form_page(request, form, title="Change the case", back_url=case.get_absolute_url())
+    return _form_page(
+        request, form, title="Change the case", caption=case.title, back_url=case.get_absolute_url()
+    )
 
 
 @GET_POST
@@ -570,7 +581,7 @@ def close_case(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Ask to close the case",
-        caption=str(case),
+        caption=case.title,
         back_url=case.get_absolute_url(),
     )
 
@@ -606,7 +617,7 @@ def decide_closure(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "pending": pending,
             "title": "Decide on closing the case",
-            "caption": str(case),
+            "caption": case.title,
             "back_url": case.get_absolute_url(),
         },
     )
@@ -638,7 +649,11 @@ def record_session(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Session recorded")
             return redirect(case)
     return _form_page(
-        request, form, title="Record a session", caption=str(case), back_url=case.get_absolute_url()
+        request,
+        form,
+        title="Record a session",
+        caption=case.title,
+        back_url=case.get_absolute_url(),
     )
 
 
@@ -677,6 +692,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         title="Change a session",
-        caption=str(session.case),
+        caption=session.case.title,
         back_url=session.case.get_absolute_url(),
     )

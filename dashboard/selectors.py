@@ -451,11 +451,12 @@ FIGURES: dict[str, Figure] = {
             ),
             (
                 Column("Letter", lambda x: x.get_kind_display(), link=True),
+                Column("To", lambda x: x.recipient.full_name),
                 Column("Child", lambda x: x.child.full_name if x.child else ""),
                 Column("Generated", lambda x: _d(timezone.localdate(x.generated_at))),
                 Column("Sent", lambda x: x.get_sent_by_display()),
             ),
-            ("child", "document"),
+            ("child", "document", "recipient"),
         ),
         Figure(
             "breach-referrals",

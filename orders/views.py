@@ -121,7 +121,13 @@ def order_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Parenting order recorded")
             return redirect(order)
-    return _form_page(request, "Record a parenting order", form, reverse("orders:order-list"))
+    return _form_page(
+        request,
+        "Record a parenting order",
+        form,
+        reverse("orders:order-list"),
+        subject=case.title,
+    )
 
 
 @access.policy(*access.CASEWORK)

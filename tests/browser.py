@@ -14,10 +14,13 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def axe_violations(page) -> list[tuple[str, list]]:
+    """axe-core's WCAG violations on the current page: (rule, targets)."""
+    results = _axe.run(page)
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
+
+
 def assert_accessible(page) -> None:
     """axe-core finds no WCAG violations on the current page."""
-    results = _axe.run(page)
-    violations = [
-        (v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
-    ]
+    violations = axe_violations(page)
     assert violations == [], f"{page.url}: {violations}"

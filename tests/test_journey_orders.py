@@ -1,6 +1,8 @@
 """Browser journey: the case manager records a parenting order made today with two
-requirements and a missed session without reasonable excuse, asks for a breach
-referral, and the supervisor approves it. axe checks every page visited."""
+requirements and a missed session (a failure to comply waiting for the parent's
+explanation, issue 17), records the parent's explanation and that it is not
+accepted as a reasonable excuse, asks for a breach referral, and the supervisor
+approves it. axe checks every page visited."""
 
 import datetime as dt
 
@@ -100,16 +102,42 @@ def test_an_order_with_two_requirements_a_missed_session_and_an_approved_breach(
 
     page.get_by_role("link", name="Record a session").click()
     _fill_date(page, today)
-    page.get_by_label("Missed, without a reasonable excuse").check()
-    page.get_by_label("Parent or carer who missed the session").select_option(
+    page.get_by_role("radio", name="Missed: the parent has not explained yet").check()
+    page.get_by_label("Parent or carer who missed the session (if missed)").select_option(
         label=str(journey_family["parent"])
     )
-    page.get_by_label("The parent's explanation").fill("Said they forgot")
     assert_accessible(page)
     page.get_by_role("button", name="Save session").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Session recorded, and a failure to comply recorded"
+        "Session recorded, and a failure to comply recorded: ask the parent for a reason"
     )
+    expect(page.get_by_test_id("waiting-for-explanation")).to_contain_text(
+        "Not asked yet: ask the parent for a reason"
+    )
+    # Nothing is decided yet: no referral until the parent's explanation is recorded.
+    expect(page.get_by_role("link", name="Refer for prosecution")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Record asking the parent").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask the parent for a reason")
+    assert_accessible(page)
+    page.get_by_role("radio", name="The parent gave an explanation").check()
+    page.get_by_role("button", name="Save", exact=True).click()  # no date, words or decision
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what the parent told you")
+    assert_accessible(page)
+    _fill_date(page, today)
+    page.get_by_label("What the parent told you (if they gave an explanation)").fill(
+        "Said they forgot"
+    )
+    page.get_by_role("radio", name="Not accepted: no reasonable excuse").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Explanation step recorded")
+    failures = page.get_by_role("region", name="Failures to comply, newest first")
+    expect(failures).to_contain_text(
+        f"Explanation given on {today.day} {today:%B %Y}: Said they forgot"
+    )
+    expect(failures).to_contain_text("Not accepted: no reasonable excuse")
+    expect(page.get_by_test_id("waiting-for-explanation")).to_have_count(0)
     assert_accessible(page)
 
     page.get_by_role("link", name="Refer for prosecution").click()
@@ -134,6 +162,9 @@ def test_an_order_with_two_requirements_a_missed_session_and_an_approved_breach(
     assert_accessible(page)
 
     referral = BreachReferral.objects.get()
+    failure = referral.failure
+    assert (failure.explanation_status, failure.excuse) == ("given", "not_accepted")
+    assert failure.excuse_decided_by.username == "casemanager"
     assert referral.status == ReferralStatus.APPROVED
     assert referral.decided_by.username == "supervisor"
     assert referral.requested_by.username == "casemanager"

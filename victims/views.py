@@ -144,7 +144,9 @@ def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Victim's details saved")
             return redirect(victim)
-    return _form_page(request, form, title="Change the victim's details", back=victim)
+    return _form_page(
+        request, form, title="Change the victim's details", back=victim, caption=victim.name
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +161,7 @@ def victim_link_case(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Case linked")
             return redirect(victim)
-    return _form_page(request, form, title="Link another offence", back=victim)
+    return _form_page(request, form, title="Link another offence", back=victim, caption=victim.name)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,7 +176,7 @@ def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Contact recorded")
             return redirect(victim)
-    return _form_page(request, form, title="Record a contact", back=victim)
+    return _form_page(request, form, title="Record a contact", back=victim, caption=victim.name)
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,7 +197,13 @@ def contact_withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Withdrawal of consent recorded")
             return redirect(contact.victim)
-    return _form_page(request, form, title="Record that consent was withdrawn", back=contact.victim)
+    return _form_page(
+        request,
+        form,
+        title="Record that consent was withdrawn",
+        back=contact.victim,
+        caption=contact.victim.name,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,7 +218,13 @@ def update_record(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Update recorded")
             return redirect(victim)
-    return _form_page(request, form, title="Record an update given to the victim", back=victim)
+    return _form_page(
+        request,
+        form,
+        title="Record an update given to the victim",
+        back=victim,
+        caption=victim.name,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,7 +247,11 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision recorded")
             return redirect(victim)
     return _form_page(
-        request, form, title="Decide whether to invite the victim to take part", back=victim
+        request,
+        form,
+        title="Decide whether to invite the victim to take part",
+        back=victim,
+        caption=victim.name,
     )
 
 
@@ -247,7 +265,9 @@ def rj_work_record(request: HttpRequest, pk: int) -> HttpResponse:
         if _save_or_errors(form, lambda: services.rj_work_record(work=work, by=request.user)):
             messages.success(request, "Restorative-justice work recorded")
             return redirect(victim)
-    return _form_page(request, form, title="Record restorative-justice work", back=victim)
+    return _form_page(
+        request, form, title="Record restorative-justice work", back=victim, caption=victim.name
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -266,7 +286,9 @@ def rj_work_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Restorative-justice work saved")
             return redirect(victim)
-    return _form_page(request, form, title="Restorative-justice work", back=victim)
+    return _form_page(
+        request, form, title="Restorative-justice work", back=victim, caption=victim.name
+    )
 
 
 @require_http_methods(["GET"])
@@ -301,9 +323,7 @@ def reparation_record(request: HttpRequest, case_pk: int) -> HttpResponse:
         ):
             messages.success(request, "Reparation recorded")
             return redirect(case.child)
-    return _form_page(
-        request, form, title="Record reparation", back=case.child, caption=case.child.full_name
-    )
+    return _form_page(request, form, title="Record reparation", back=case.child, caption=case.title)
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,4 +344,6 @@ def reparation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Reparation saved")
             return redirect(child)
-    return _form_page(request, form, title="Reparation", back=child, caption=child.full_name)
+    return _form_page(
+        request, form, title="Change reparation", back=child, caption=reparation.case.title
+    )

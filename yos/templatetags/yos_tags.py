@@ -2,7 +2,7 @@
 
 from django import template
 
-from yos import jobs
+from yos import jobs, tags
 from yos.forms import error_summary_items
 
 register = template.Library()
@@ -31,3 +31,30 @@ def gds_error_summary(form):
 def what_it_did(counts):
     """A JobRun's counts as (step, words) rows: {{ run.counts|what_it_did }}."""
     return jobs.what_it_did(counts)
+
+
+# --- Status tags: every colour from yos.tags ----------------------------------
+
+
+def _tag(colour: str, words: str, testid: str = "") -> dict:
+    return {"classes": tags.css_class(colour), "words": words, "testid": testid}
+
+
+@register.inclusion_tag("includes/tag.html")
+def status_tag(obj, field: str = "status", testid: str = ""):
+    """A record's status (or attendance, or a flag's kind) as a GOV.UK tag in
+    the colour yos.tags gives it: {% status_tag case %}, {% status_tag s "attendance" %}."""
+    return _tag(*tags.for_value((obj._meta.label, field), getattr(obj, field)), testid)
+
+
+@register.inclusion_tag("includes/tag.html")
+def value_tag(model: str, field: str, value, testid: str = ""):
+    """A status known only by its value (a derived status annotated on a
+    queryset): {% value_tag "orders.ParentingOrder" "status" order.derived_status %}."""
+    return _tag(*tags.for_value((model, field), value), testid)
+
+
+@register.inclusion_tag("includes/tag.html")
+def state_tag(words: str, testid: str = ""):
+    """A state that is no field's value, by its words: {% state_tag "Overdue" %}."""
+    return _tag(tags.for_state(words), words, testid)

@@ -37,8 +37,10 @@ def test_supervisors_see_the_last_runs_with_a_failed_one_in_red(client_for, supe
     response = client_for(supervisor).get(reverse("job-runs"))
     assert response.status_code == 200
     html = response.content.decode()
+    # red: the colour yos.tags gives a failed run
     assert (
-        '<strong class="govuk-tag govuk-tag--red" data-testid="job-status">Failed</strong>' in html
+        '<strong class="govuk-tag govuk-tag--red app-tag" data-testid="job-status">Failed</strong>'
+        in html
     )
     assert "database is locked" in html
     assert "Parenting orders: counselling flags. Raised 3 flags." in html
