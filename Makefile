@@ -32,7 +32,7 @@ run: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -r yos cases orders contracts victims -ll -ii -x '*/tests/*,*/migrations/*'
+	$(VENV)/bin/bandit -q -r yos cases orders contracts victims dashboard sar benchmarks -ll -ii -x '*/tests/*,*/migrations/*'
 
 # Needs an advisory service (PyPI's JSON API or OSV); see docs/security.md.
 audit: $(STAMP)
