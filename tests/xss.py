@@ -57,7 +57,7 @@ LIVE_FRAGMENTS = [
 
 # Text inputs that take a format rather than free text: contact details and
 # a session's start time (names containing these words).
-NOT_FREE_TEXT = ("email", "phone", "start")
+NOT_FREE_TEXT = ("email", "phone", "start", "postcode")
 
 
 @dataclass(frozen=True)

@@ -467,7 +467,7 @@ SNOOZE_MAX_DAYS = 365
 
 def _open_for_change(flag: Flag, by) -> Flag:
     """The flag locked afresh; refused if it is closed or not the user's to change."""
-    flag = Flag.objects.select_for_update().select_related("family").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("family").get(pk=flag.pk)
     if not access.can_act_on_flag(by, flag):
         raise PermissionDenied(CANNOT_ACT)
     if flag.resolved_at is not None:

@@ -546,7 +546,7 @@ def letter_issue(
 
 def _locked(letter: Letter) -> Letter:
     """The letter's row, locked and reloaded (two people acting at once)."""
-    return Letter.objects.select_for_update().select_related("recipient", "child").get(pk=letter.pk)
+    return Letter.objects.select_for_update(of=("self",)).select_related("recipient", "child").get(pk=letter.pk)
 
 
 def _save(letter: Letter, *, by, reason: str) -> None:
@@ -718,7 +718,7 @@ def print_pack_request(*, letters: Sequence[Letter], by) -> PrintPack:
     if not letters:
         raise ValidationError({"letters": [PACK_EMPTY]})
     locked = list(
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .filter(pk__in=[letter.pk for letter in letters])
         .select_related("recipient")
     )
@@ -797,7 +797,7 @@ def print_pack_mark_sent(*, pack: PrintPack, by, method: str, sent_on: date | No
     if pack.marked_sent_at is not None:
         raise ValidationError(PACK_ALREADY_SENT)
     letters = list(
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .filter(pk__in=pack.letters.values("pk"))
         .select_related("recipient")
         .order_by("id")

@@ -56,7 +56,7 @@ FIELDS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("yos.Letter", "status"): {
         "draft": GREY,
-        "approved": BLUE,
+        "approved": GREEN,
         "sent": GREEN,
         "withdrawn": GREY,
     },
@@ -107,6 +107,12 @@ DERIVED = {("orders.ParentingOrder", "status"): "orders.models.OrderStatus"}
 
 # Short words for a tag where the choice's label is a sentence.
 SHORT_LABELS = {
+    ("yos.Letter", "status"): {
+        "draft": "Draft",
+        "approved": "Approved",
+        "sent": "Sent",
+        "withdrawn": "Withdrawn",
+    },
     ("orders.ParentingOrder", "status"): {
         "requirements": "Requirements running",
         "due_for_closure": "Due for closure",

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("_roles")]
 
 BEFORE = [("orders", "0003_nightly_job_indexes")]
 AFTER = [("orders", "0006_failure_explanation_constraints")]
