@@ -546,7 +546,11 @@ def letter_issue(
 
 def _locked(letter: Letter) -> Letter:
     """The letter's row, locked and reloaded (two people acting at once)."""
-    return Letter.objects.select_for_update(of=("self",)).select_related("recipient", "child").get(pk=letter.pk)
+    return (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("recipient", "child")
+        .get(pk=letter.pk)
+    )
 
 
 def _save(letter: Letter, *, by, reason: str) -> None:
