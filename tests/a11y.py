@@ -8,6 +8,7 @@ import re
 
 # Every <table> has a non-empty <caption> (WCAG 1.3.1: a data table is named).
 TABLES_WITHOUT_CAPTION = """() => [...document.querySelectorAll('main table')]
+  .filter(t => t.getAttribute('role') !== 'presentation')
   .filter(t => !(t.caption && t.caption.textContent.trim()))
   .map(t => (t.dataset.testid || t.className || 'table') + ': ' +
             (t.querySelector('th') ? t.querySelector('th').textContent.trim() : ''))"""

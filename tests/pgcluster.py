@@ -261,7 +261,8 @@ MIGRATION_SEEDED = {"contracts_requirementkind"}  # contracts/migrations/0002_re
 def history_tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
     """(record table, history table) for every versioned domain record:
     django-simple-history's <app>_historical<model> next to <app>_<model>,
-    where the record has a version column."""
+    where the record has a version column (the optimistic lock, with its
+    updated_at: a letter's `version` is its own numbering, not a lock)."""
     rows = conn.execute(
         """
         SELECT h.table_name, r.table_name
@@ -272,6 +273,9 @@ def history_tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
           JOIN information_schema.columns v
             ON v.table_schema = 'public' AND v.table_name = r.table_name
            AND v.column_name = 'version'
+          JOIN information_schema.columns u
+            ON u.table_schema = 'public' AND u.table_name = r.table_name
+           AND u.column_name = 'updated_at'
          WHERE h.table_schema = 'public' AND h.table_name LIKE '%\\_historical%'
          ORDER BY 2
         """
