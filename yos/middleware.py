@@ -73,7 +73,10 @@ class IdleTimeoutMiddleware:
                 # A session from before the sign-in time was recorded: it
                 # counts from now, so it too ends within the limit.
                 session[SIGNED_IN_AT] = signed_in_at = now
-            idle = now - last > settings.SESSION_IDLE_SECONDS
+            # At the limit, not a second after it: the page's count-down
+            # (timeout-warning.mjs) reaches nought at last + limit, and says
+            # "signed out" then, so the server must have ended it by then.
+            idle = now - last >= settings.SESSION_IDLE_SECONDS
             too_old = now - signed_in_at >= settings.SESSION_COOKIE_AGE
             if idle or too_old:
                 try:

@@ -85,6 +85,19 @@ def test_stay_signed_in_after_the_session_ended_goes_to_sign_in(client_for, case
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
+def test_the_session_ends_at_the_moment_the_page_counts_down_to(client_for, case_manager):
+    """The page says "You have been signed out" when its count-down reaches
+    nought, at the last request plus the idle limit. A form posted in that
+    second must find the session ended (and be kept), not be saved as if the
+    user were still there: CI caught the browser saying one thing and the
+    server doing the other."""
+    client = client_for(case_manager)
+    client.get("/")
+    _clocks(client, idle=30 * 60, signed_in=3600)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
 def test_without_javascript_the_post_goes_back_to_the_page(client_for, case_manager):
     client = client_for(case_manager)
     client.get("/")
