@@ -38,6 +38,11 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(VENV)/bin/pip-audit -r requirements.lock --strict
 
+# The suite in two processes (pytest-xdist), a test file per process at a
+# time: the files that start a Celery worker or a server of their own stay
+# whole. PYTEST_ARGS="-n 0" runs it in one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -727,18 +727,3 @@ def _record_panels(user, flags: models.QuerySet, letters: models.QuerySet) -> li
         _flags_panel("Flags", flags, empty="Nothing is flagged.", user=user),
         {"template": "yos/flags_letters_panel.html", "letters": list(letters[:PANEL_LIMIT])},
     ]
-
-
-def flag_counts(user) -> dict[str, int]:
-    """Open flags per kind that the user may see (for dashboards)."""
-    rows = (
-        access.visible_flags(user)
-        .filter(resolved_at__isnull=True, dismissed_at__isnull=True)
-        .values("kind")
-        .annotate(n=Count("id"))
-    )
-    return {r["kind"]: r["n"] for r in rows}
-
-
-def unsent_letters(user) -> models.QuerySet:
-    return letters_for(user).filter(Q(sent_by=Letter.SentBy.NOT_SENT))

@@ -115,6 +115,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Each pytest-xdist worker keeps its own keys in the one Redis
+            # (lock-out and rate-limit counts, sessions); empty in production.
+            "KEY_PREFIX": env("PYTEST_XDIST_WORKER", default=""),
         }
     }
 else:
