@@ -70,8 +70,11 @@ def _port_free(port: int) -> bool:
 
 
 def free_port(base: int) -> int:
-    """base + pid mod 100, or the next free port after it."""
-    port = base + os.getpid() % 100
+    """base + pid mod 100 (+ 200 per pytest-xdist worker, so two workers
+    never start from the same port), or the next free port after it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    port = base + 200 * index + os.getpid() % 100
     while not _port_free(port):
         port += 1
     return port
