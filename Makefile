@@ -38,10 +38,10 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(VENV)/bin/pip-audit -r requirements.lock --strict
 
-# The suite in two processes (pytest-xdist), a test file per process at a
-# time: the files that start a Celery worker or a server of their own stay
-# whole. PYTEST_ARGS="-n 0" runs it in one.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# The suite runs in one process. pytest-xdist is installed for trying it in
+# two (`make test PYTEST_ARGS="-n 2 --dist loadfile"`); not yet the default,
+# because that has not had a whole run on both databases.
+PYTEST_ARGS ?=
 
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run

@@ -169,7 +169,10 @@ def _error_states(context, origin, paths, problems):
     return states
 
 
-def test_every_page_of_every_persona(_roles, world, live_server, browser):  # noqa: F811
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_of_every_persona(_roles, world, live_server, browser, persona):  # noqa: F811
+    """One persona per test, so that the suite's two processes share the
+    walk (it is the suite's longest test)."""
     from cases.models import CaseKind
     from cases.tests.factories import CaseFactory
 
@@ -187,41 +190,31 @@ def test_every_page_of_every_persona(_roles, world, live_server, browser):  # no
     started = time.monotonic()
     origin = live_server.url
     problems: list = []
-    contexts, visited = {}, {}
-    titles_by_persona = {}
-    personas = os.environ.get("A11Y_PERSONAS", ",".join(PERSONAS)).split(",")
-    for persona in personas:
-        context = browser.new_context(accept_downloads=False)
-        page = context.new_page()
-        sign_in(page, live_server, world.users[persona].username)
-        page.wait_for_url(lambda url: "/sign-in/" not in url)
-        page.close()
-        start = list(dict.fromkeys(["/", *matrix_paths(world, persona)]))
-        start = [p for p in start if not p.startswith(NOT_PAGES)]
-        titles: dict = {}
-        visited[persona] = _walk(context, origin, start, problems, titles, persona)
-        titles_by_persona[persona] = titles
-        contexts[persona] = context
-        assert len(visited[persona]) >= 5, f"{persona} reached {visited[persona]}"
-    states = {}
-    for persona, context in contexts.items():
-        forms = [
-            p for p in visited[persona] if not p.startswith(("/dashboard/?", "/cases/children/?"))
-        ]
-        states[persona] = _error_states(context, origin, forms, problems)
-        context.close()
-    for persona, titles in titles_by_persona.items():
-        for title, keys in titles.items():
-            if len(keys) > 1 and title.split(" – ")[0] not in ONE_TITLE_ON_PURPOSE:
-                problems.append((persona, "one title, several pages", (title, sorted(keys))))
+    context = browser.new_context(accept_downloads=False)
+    page = context.new_page()
+    sign_in(page, live_server, world.users[persona].username)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    page.close()
+    start = list(dict.fromkeys(["/", *matrix_paths(world, persona)]))
+    start = [p for p in start if not p.startswith(NOT_PAGES)]
+    titles: dict = {}
+    visited = _walk(context, origin, start, problems, titles, persona)
+    assert len(visited) >= 5, f"{persona} reached {visited}"
+    forms = [p for p in visited if not p.startswith(("/dashboard/?", "/cases/children/?"))]
+    states = _error_states(context, origin, forms, problems)
+    context.close()
+    for title, keys in titles.items():
+        if len(keys) > 1 and title.split(" – ")[0] not in ONE_TITLE_ON_PURPOSE:
+            problems.append((persona, "one title, several pages", (title, sorted(keys))))
     print(
         f"\nlinks answering 403: {DENIED}"
-        f"\npages: { {p: len(v) for p, v in visited.items()} }, error states: {states},"
+        f"\n{persona}: {len(visited)} pages, {states} error states,"
         f" {time.monotonic() - started:.0f} s"
     )
-    if "case_manager" in states:
-        assert states["case_manager"] >= 10, states
+    if persona == "case_manager":
+        assert states >= 10, states
     report = os.environ.get("A11Y_WALK_REPORT")
     if report:
-        Path(report).write_text("\n".join(map(str, problems)))
+        with Path(report).open("a") as out:
+            out.write("".join(f"{problem}\n" for problem in problems))
     assert problems == [], "\n".join(map(str, problems))
